@@ -1,0 +1,1 @@
+"""Skill profiles, weaknesses, drills, courses and assignments (see the coaching services)."""
