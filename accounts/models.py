@@ -41,7 +41,10 @@ class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=200)
     managers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True, verbose_name=_("managers")
+        settings.AUTH_USER_MODEL,
+        related_name="managed_teams",
+        blank=True,
+        verbose_name=_("managers"),
     )
 
     class Meta:
@@ -49,7 +52,9 @@ class Team(models.Model):
         verbose_name_plural = _("teams")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="unique_team_name_per_org")
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="unique_team_name_per_org"
+            )
         ]
 
     def __str__(self) -> str:
@@ -98,7 +103,9 @@ class User(AbstractUser):
 class AuditEvent(models.Model):
     """Who changed what, when, with the state before and after."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_events")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="audit_events"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="audit_events"
     )

@@ -31,7 +31,9 @@ def scoped_get(queryset: QuerySet[M], user: User, *, field: str = "organisation"
 
 def visible_agents(user: User) -> QuerySet[User]:
     """The agents whose work ``user`` may see: itself, its managed teams, or the whole org."""
-    agents = scope(User.objects.filter(role=Role.AGENT, is_active=True), user).select_related("team")
+    agents = scope(User.objects.filter(role=Role.AGENT, is_active=True), user).select_related(
+        "team"
+    )
     if user.role in (Role.TRAINER, Role.ADMIN):
         return agents
     if user.role == Role.MANAGER:

@@ -36,7 +36,9 @@ class LoginView(auth_views.LoginView):
         if any((cache.get(key) or 0) >= LOGIN_ATTEMPTS for key in self._keys()):
             form = self.get_form()
             form.errors.clear()
-            form.add_error(None, _("Too many failed attempts. Please wait a few minutes and try again."))
+            form.add_error(
+                None, _("Too many failed attempts. Please wait a few minutes and try again.")
+            )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 

@@ -24,13 +24,17 @@ def exception_handler(exc, context):
             body["field"] = exc.field
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        messages = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        messages = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         first = next(iter(messages.values()))[0]
         return Response({"detail": first, "errors": messages}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
-        return Response({"detail": str(exc) or "Permission denied."}, status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"detail": str(exc) or "Permission denied."}, status=status.HTTP_403_FORBIDDEN
+        )
 
     response = drf_exception_handler(exc, context)
     if response is None:

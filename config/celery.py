@@ -43,9 +43,15 @@ app.conf.update(
     broker_connection_timeout=4,
     task_publish_retry=True,
     task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
-    # Periodic jobs are added by the apps' tasks modules (see each app's ``beat_schedule``).
-    beat_schedule={},
+    beat_schedule={
+        # Work whose message never reached the broker (it was down) is sent from the outbox.
+        "outbox-drain": {"task": "practice.tasks.outbox_drain", "schedule": 10.0},
+        # Pending scorecards whose task was lost are queued again.
+        "sweep-stale-scorecards": {
+            "task": "practice.tasks.sweep_stale_scorecards",
+            "schedule": 120.0,
+        },
+    },
     timezone="Asia/Shanghai",
 )
 app.autodiscover_tasks()
-

@@ -11,7 +11,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PEILIAN_VAR_DIR", BASE_DIR / "var"))
@@ -148,7 +147,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 REDIS_CACHE_URL = os.environ.get("CACHE_URL", "")
 if REDIS_CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+        }
     }
 else:
     # A database table works across the web and worker processes with no extra server.
@@ -265,6 +267,9 @@ LLM_MONTHLY_TOKEN_BUDGET = env_int("LLM_MONTHLY_TOKEN_BUDGET", 2_000_000)
 
 # --- Product settings ---------------------------------------------------------------------
 MESSAGE_MAX_CHARS = env_int("MESSAGE_MAX_CHARS", 2000)
+PRACTICE_TURNS_PER_MINUTE = env_int("PRACTICE_TURNS_PER_MINUTE", 30)
+# Pause between streamed pieces of the offline customer's reply, so it reads like typing.
+OFFLINE_STREAM_DELAY_MS = env_int("OFFLINE_STREAM_DELAY_MS", 25)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "peilian-demo")
 
 LOGGING = {

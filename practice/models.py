@@ -31,10 +31,16 @@ class CustomerOutcome(models.TextChoices):
 class Conversation(models.Model):
     """One conversation that gets scored: a practice session or an imported call."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=10, choices=ConversationKind.choices)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
     )
     scenario = models.ForeignKey(
         "cases.Scenario", on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
@@ -44,7 +50,9 @@ class Conversation(models.Model):
     )
     title = models.CharField(max_length=200)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ZH)
-    status = models.CharField(max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.ACTIVE
+    )
     provider = models.CharField(max_length=20, default="offline")
     model = models.CharField(max_length=100, blank=True)
     seed = models.BigIntegerField(default=0)
@@ -92,7 +100,9 @@ class Turn(models.Model):
 
     class Meta:
         ordering = ["conversation", "index"]
-        constraints = [models.UniqueConstraint(fields=["conversation", "index"], name="unique_turn_index")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "index"], name="unique_turn_index")
+        ]
 
     def __str__(self) -> str:
         return f"{self.index} {self.speaker}: {self.text[:40]}"
@@ -113,7 +123,9 @@ class Alert(models.Model):
     message = models.CharField(max_length=300)
     quote = models.TextField(blank=True)
     confidence = models.FloatField(default=1.0)
-    source = models.CharField(max_length=10, choices=AlertSource.choices, default=AlertSource.INLINE)
+    source = models.CharField(
+        max_length=10, choices=AlertSource.choices, default=AlertSource.INLINE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,11 +149,17 @@ class ScorecardStatus(models.TextChoices):
 class Scorecard(models.Model):
     """The result of scoring one conversation against one rubric version."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="scorecards")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="scorecards"
+    )
     rubric = models.ForeignKey("cases.Rubric", on_delete=models.PROTECT, related_name="scorecards")
     is_current = models.BooleanField(default=True)
-    status = models.CharField(max_length=16, choices=ScorecardStatus.choices, default=ScorecardStatus.PENDING)
+    status = models.CharField(
+        max_length=16, choices=ScorecardStatus.choices, default=ScorecardStatus.PENDING
+    )
     overall = models.FloatField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
@@ -162,7 +180,9 @@ class Scorecard(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["conversation", "rubric"], name="one_scorecard_per_rubric_version")
+            models.UniqueConstraint(
+                fields=["conversation", "rubric"], name="one_scorecard_per_rubric_version"
+            )
         ]
         indexes = [models.Index(fields=["organisation", "status"])]
 
@@ -188,7 +208,9 @@ class CriterionScore(models.Model):
     ai_score = models.FloatField(null=True, blank=True)
     rationale = models.TextField(blank=True)
     evidence = models.JSONField(default=list, blank=True)
-    review_status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.AI)
+    review_status = models.CharField(
+        max_length=10, choices=ItemStatus.choices, default=ItemStatus.AI
+    )
     review_comment = models.TextField(blank=True)
 
     class Meta:
@@ -215,8 +237,12 @@ class Finding(models.Model):
     turn = models.IntegerField(null=True, blank=True)
     quote = models.TextField(blank=True)
     confidence = models.FloatField(default=1.0)
-    source = models.CharField(max_length=10, choices=FindingSource.choices, default=FindingSource.OFFLINE)
-    review_status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.AI)
+    source = models.CharField(
+        max_length=10, choices=FindingSource.choices, default=FindingSource.OFFLINE
+    )
+    review_status = models.CharField(
+        max_length=10, choices=ItemStatus.choices, default=ItemStatus.AI
+    )
     review_comment = models.TextField(blank=True)
 
     class Meta:
@@ -238,7 +264,9 @@ class CheckpointResult(models.Model):
 
     class Meta:
         ordering = ["scorecard", "id"]
-        constraints = [models.UniqueConstraint(fields=["scorecard", "code"], name="unique_checkpoint_result")]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "code"], name="unique_checkpoint_result")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.reached}"
@@ -247,9 +275,15 @@ class CheckpointResult(models.Model):
 class LLMUsage(models.Model):
     """Tokens spent per call to a model: the basis of the monthly budget."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    conversation = models.ForeignKey(Conversation, on_delete=models.SET_NULL, null=True, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     purpose = models.CharField(max_length=20)
     provider = models.CharField(max_length=20)
     model = models.CharField(max_length=100, blank=True)

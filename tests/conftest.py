@@ -1,6 +1,7 @@
 """Shared fixtures: tenants and users, a real Celery worker process, the fake LLM server,
 and a Playwright browser on Debian's chromium."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 from accounts.models import Role
 from tests.factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
@@ -105,11 +105,6 @@ def login():
     return client_for
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache(db):
-    cache.clear()
-
-
 # --- A real Celery worker -----------------------------------------------------------------
 def _worker_env() -> dict:
     env = dict(os.environ)
@@ -126,19 +121,32 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real ``celery worker`` subprocess on the configured broker and the test database."""
     from config.celery import app
 
-    with django_db_blocker.unblock():
-        try:
-            app.control.purge()
-        except Exception:  # an empty filesystem broker has nothing to purge
-            pass
+    # Messages left over from an earlier run would reach this worker.
+    with django_db_blocker.unblock(), contextlib.suppress(Exception):
+        app.control.purge()
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     log = open(log_path, "w")  # noqa: SIM115 (kept open for the subprocess)
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "-Q", "realtime,scoring,bulk", "--concurrency", "2", "--pool", "prefork",
-            "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "-n", f"test-{uuid.uuid4().hex[:6]}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "realtime,scoring,bulk",
+            "--concurrency",
+            "2",
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{uuid.uuid4().hex[:6]}@%h",
         ],
         cwd=ROOT,
         env=_worker_env(),
@@ -179,8 +187,13 @@ def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1):
 # --- Browser ------------------------------------------------------------------------------
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -190,7 +203,9 @@ def pytest_collection_modifyitems(config, items):
         return
     if os.environ.get("CI", "").lower() == "true":
         return  # the browser fixture fails loudly
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)")
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -199,12 +214,16 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is required for browser tests (apt-get install chromium fonts-noto-cjk)")
+        pytest.fail(
+            f"{CHROMIUM} is required for browser tests (apt-get install chromium fonts-noto-cjk)"
+        )
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield instance
         instance.close()
 
@@ -228,16 +247,50 @@ def browser_login(page, live_server, username: str, password: str = PASSWORD):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]:has-text('登录'), form[action$='/login/'] button[type=submit]")
+    page.click("form[action$='/accounts/login/'] button[type=submit]")
     page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture
 def eval_dir():
     if not EVAL_DIR.exists():
-        pytest.skip(f"evaluation data not found at {EVAL_DIR} (it lives in ../shared/eval beside the checkout)")
+        pytest.skip(
+            f"evaluation data not found at {EVAL_DIR} (it lives in ../shared/eval beside the checkout)"
+        )
     return EVAL_DIR
 
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(ROOT / "var" / "test" / "broker" / "processed", ignore_errors=True)
+
+
+# --- Content ------------------------------------------------------------------------------
+@pytest.fixture
+def seeded_org(org):
+    """``org`` with the full seed content (products, rules, articles, cases, scenarios)."""
+    from knowledge.seed import seed_content
+
+    seed_content(organisation=org)
+    return org
+
+
+@pytest.fixture
+def scenario_zh(seeded_org):
+    from cases.models import Scenario
+
+    return (
+        Scenario.objects.filter(organisation=seeded_org, language="zh")
+        .select_related("product")
+        .first()
+    )
+
+
+@pytest.fixture
+def scenario_en(seeded_org):
+    from cases.models import Scenario
+
+    return (
+        Scenario.objects.filter(organisation=seeded_org, language="en")
+        .select_related("product")
+        .first()
+    )

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Create or update the demo organisation, its users and its seed content (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset-passwords", action="store_true", help="Set every demo password again.")
+        parser.add_argument(
+            "--reset-passwords", action="store_true", help="Set every demo password again."
+        )
         parser.add_argument("--no-content", action="store_true", help="Users and teams only.")
 
     def handle(self, *args, **options):

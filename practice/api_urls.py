@@ -1,0 +1,15 @@
+"""API routes of the practice app, mounted under /api/v1/."""
+
+from django.urls import path
+
+from practice import apis
+
+urlpatterns = [
+    path("sessions/", apis.SessionCreateApi.as_view(), name="session-create"),
+    path("sessions/<int:pk>/", apis.SessionDetailApi.as_view(), name="session-detail"),
+    path("sessions/<int:pk>/turns/", apis.TurnCreateApi.as_view(), name="session-turns"),
+    path("sessions/<int:pk>/finish/", apis.SessionFinishApi.as_view(), name="session-finish"),
+    path(
+        "sessions/<int:pk>/scorecard/", apis.SessionScorecardApi.as_view(), name="session-scorecard"
+    ),
+]

@@ -1,0 +1,380 @@
+"""Scoring a conversation: request a scorecard (pending), score it in a worker, record failure.
+
+The pipeline is the same for practice sessions and imported calls, for the offline scorer and
+the LLM judge. A scorecard is unique per conversation and rubric version, so a task delivered
+twice finds the scorecard already scored and does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Rubric
+from practice.models import (
+    CheckpointResult,
+    Conversation,
+    CriterionScore,
+    Finding,
+    FindingSource,
+    OutboxMessage,
+    Scorecard,
+    ScorecardStatus,
+)
+from practice.scoring.rubric_scorer import PASS_MARK, SCORER_VERSION, SERIOUS_CAP, score_dialogue
+
+logger = logging.getLogger(__name__)
+
+SCORE_TASK = "practice.tasks.score_conversation"
+DEFAULT_CALL_RUBRIC = "call-qa"
+# A judge item with lower confidence than this sends the scorecard to a human.
+REVIEW_CONFIDENCE = 0.6
+
+
+def rubric_for(conversation: Conversation) -> Rubric:
+    if conversation.scenario_id:
+        return conversation.scenario.rubric
+    rubric = (
+        Rubric.objects.filter(
+            organisation_id=conversation.organisation_id, code=DEFAULT_CALL_RUBRIC
+        )
+        .order_by("-version")
+        .first()
+    )
+    if rubric is None:
+        from practice.scoring.default_rubric import default_call_rubric
+
+        rubric = default_call_rubric(organisation_id=conversation.organisation_id)
+    return rubric
+
+
+def outbox_send(message: OutboxMessage) -> bool:
+    """Publish one outbox message; on success mark it sent. The broker being down is no error."""
+    from config.celery import app
+
+    try:
+        app.send_task(message.task, kwargs=message.kwargs, queue=message.queue)
+    except Exception as exc:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=message.attempts + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
+        )
+        logger.warning("broker unavailable; %s stays in the outbox", message)
+        return False
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        sent_at=timezone.now(), attempts=message.attempts + 1
+    )
+    return True
+
+
+def outbox_enqueue(*, task: str, kwargs: dict, queue: str = "scoring") -> OutboxMessage:
+    """Write the message in the caller's transaction and publish it once that commits."""
+    message = OutboxMessage.objects.create(task=task, kwargs=kwargs, queue=queue)
+    transaction.on_commit(lambda: outbox_send(message))
+    return message
+
+
+def outbox_drain(*, older_than_seconds: float = 5.0, limit: int = 200) -> int:
+    """Send what the outbox still holds (the broker was down at commit time)."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    sent = 0
+    for message in OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)[
+        :limit
+    ]:
+        if not outbox_send(message):
+            break
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def scorecard_request(*, conversation: Conversation, rubric: Rubric | None = None) -> Scorecard:
+    """The scorecard of ``conversation`` for the current rubric version, queued if new."""
+    rubric = rubric or rubric_for(conversation)
+    scorecard, created = Scorecard.objects.get_or_create(
+        conversation=conversation,
+        rubric=rubric,
+        defaults={"organisation_id": conversation.organisation_id},
+    )
+    if created:
+        Scorecard.objects.filter(conversation=conversation).exclude(pk=scorecard.pk).update(
+            is_current=False
+        )
+        outbox_enqueue(task=SCORE_TASK, kwargs={"scorecard_id": scorecard.pk})
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_rerun(*, scorecard: Scorecard) -> Scorecard:
+    """A trainer re-runs a failed scorecard."""
+    scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if scorecard.status != ScorecardStatus.FAILED:
+        return scorecard
+    scorecard.status = ScorecardStatus.PENDING
+    scorecard.error = ""
+    scorecard.save(update_fields=["status", "error"])
+    outbox_enqueue(task=SCORE_TASK, kwargs={"scorecard_id": scorecard.pk})
+    return scorecard
+
+
+def _transcript(conversation: Conversation) -> list[dict]:
+    return [{"speaker": t.speaker, "text": t.text} for t in conversation.turns.order_by("index")]
+
+
+def _persona_reveal(conversation: Conversation) -> dict | None:
+    if conversation.scenario_id is None or not conversation.state:
+        return None
+    from practice.persona import reveal
+
+    return reveal(conversation.scenario.as_record(), conversation.state)
+
+
+def scorecard_score(*, scorecard_id: int) -> Scorecard | None:
+    """Score a pending scorecard. Idempotent: anything but pending is left alone."""
+    scorecard = (
+        Scorecard.objects.select_related(
+            "conversation__scenario__product", "conversation__product", "rubric"
+        )
+        .filter(pk=scorecard_id)
+        .first()
+    )
+    if scorecard is None or scorecard.status != ScorecardStatus.PENDING:
+        return scorecard
+    conversation = scorecard.conversation
+    turns = _transcript(conversation)
+    product = conversation.product or (
+        conversation.scenario.product if conversation.scenario_id else None
+    )
+    started = time.monotonic()
+    Scorecard.objects.filter(pk=scorecard.pk).update(attempts=scorecard.attempts + 1)
+    if conversation.provider == "openai" and _judge_available():
+        outcome = _score_with_judge(conversation, scorecard, turns, product)
+    else:
+        outcome = _score_offline(conversation, scorecard, turns, product)
+    latency_ms = int((time.monotonic() - started) * 1000)
+    return _store(scorecard.pk, outcome, latency_ms=latency_ms)
+
+
+def _judge_available() -> bool:
+    from practice.llm.config import load_config
+
+    return load_config().provider == "openai"
+
+
+def _score_offline(conversation, scorecard, turns, product) -> dict:
+    result = score_dialogue(
+        turns,
+        rubric=scorecard.rubric.criteria,
+        language=conversation.language,
+        product_type=product.type if product else None,
+        persona_reveal=_persona_reveal(conversation),
+        extra_flags=list(conversation.flags),
+    )
+    needs_review = any(
+        f["code"] in {"grader_instruction", "character_break"} for f in result.flags
+    ) or any(f["confidence"] < REVIEW_CONFIDENCE for f in result.findings)
+    return {
+        "provider": "offline",
+        "model": "rules+exemplars",
+        "prompt_version": SCORER_VERSION,
+        "overall": result.overall,
+        "passed": result.passed,
+        "criteria": [vars(c) for c in result.criteria],
+        "findings": [{**f, "source": FindingSource.OFFLINE} for f in result.findings],
+        "checkpoints": result.checkpoints,
+        "metrics": result.metrics,
+        "flags": result.flags,
+        "needs_review": needs_review,
+    }
+
+
+def _score_with_judge(conversation, scorecard, turns, product) -> dict:
+    """The LLM judge, grounded: every item must quote the transcript or it is dropped."""
+    from knowledge.models import ComplianceRule
+    from knowledge.vocabulary import CHECKPOINT_CODES, RULE_SEVERITY
+    from practice.budget import usage_record
+    from practice.llm.config import load_config
+    from practice.llm.judge import JUDGE_PROMPT_VERSION, judge_transcript
+    from practice.llm.openai_provider import OpenAIProvider
+
+    config = load_config()
+    provider = OpenAIProvider.from_config(config)
+    rules = [
+        {
+            "code": r.code,
+            "severity": r.severity,
+            "title": r.title_en,
+            "description": r.description_en,
+        }
+        for r in ComplianceRule.objects.filter(organisation__isnull=True)
+    ]
+    outcome = judge_transcript(
+        provider,
+        model=config.judge_model,
+        transcript=turns,
+        rubric={"code": scorecard.rubric.code, "criteria": scorecard.rubric.criteria},
+        rules=rules,
+        checkpoints=CHECKPOINT_CODES,
+        language=conversation.language,
+    )
+    usage_record(
+        conversation=conversation,
+        purpose="judge",
+        model=outcome.completion.model,
+        prompt_tokens=outcome.completion.prompt_tokens,
+        completion_tokens=outcome.completion.completion_tokens,
+        latency_ms=outcome.completion.latency_ms,
+    )
+    # The offline scorer's metrics and flags stand beside the judge's verdict.
+    offline = _score_offline(conversation, scorecard, turns, product)
+    judged = outcome.result
+    weights = {c.get("code"): c for c in scorecard.rubric.criteria}
+    criteria = []
+    for item in judged.get("criteria", []):
+        spec = weights.get(item.get("criterion") or item.get("code"))
+        if spec is None:
+            continue
+        max_score = float(spec.get("max_score") or 5)
+        criteria.append(
+            {
+                "code": spec.get("code"),
+                "skill": spec.get("skill", ""),
+                "title": spec.get(f"title_{'en' if conversation.language == 'en' else 'zh'}", ""),
+                "weight": float(spec.get("weight") or 0),
+                "score": max(0.0, min(max_score, float(item.get("score") or 0))),
+                "max_score": max_score,
+                "rationale": item.get("rationale", ""),
+                "evidence": item.get("evidence", []),
+            }
+        )
+    findings = [
+        {
+            "rule": f["rule"],
+            "severity": RULE_SEVERITY.get(f["rule"], "general"),
+            "turn": f.get("turn"),
+            "quote": f.get("quote", ""),
+            "confidence": float(f.get("confidence") or 0.5),
+            "source": FindingSource.LLM,
+        }
+        for f in judged.get("findings", [])
+        if f.get("rule") in RULE_SEVERITY
+    ]
+    total = sum(c["weight"] for c in criteria) or 1.0
+    overall = round(
+        100.0 * sum(c["weight"] * c["score"] / c["max_score"] for c in criteria) / total, 1
+    )
+    serious = any(f["severity"] == "serious" for f in findings)
+    if serious:
+        overall = min(overall, SERIOUS_CAP)
+    # The judge never removes a grader-instruction flag: offline detection always stands.
+    flags = offline["flags"] + [f for f in outcome.flags if f not in offline["flags"]]
+    checkpoints = [
+        {"code": c.get("code"), "reached": bool(c.get("reached")), "turn": c.get("turn")}
+        for c in judged.get("checkpoints", [])
+        if c.get("code") in CHECKPOINT_CODES
+    ] or offline["checkpoints"]
+    return {
+        "provider": "openai",
+        "model": outcome.completion.model,
+        "prompt_version": JUDGE_PROMPT_VERSION,
+        "overall": min(overall, offline["overall"])
+        if any(f["code"] == "grader_instruction" for f in flags)
+        else overall,
+        "passed": overall >= PASS_MARK and not serious,
+        "criteria": criteria or offline["criteria"],
+        "findings": findings,
+        "checkpoints": checkpoints,
+        "metrics": offline["metrics"],
+        "flags": flags,
+        "needs_review": outcome.needs_review
+        or offline["needs_review"]
+        or any(f["confidence"] < REVIEW_CONFIDENCE for f in findings),
+    }
+
+
+@transaction.atomic
+def _store(scorecard_id: int, outcome: dict, *, latency_ms: int) -> Scorecard:
+    scorecard = Scorecard.objects.select_for_update().get(pk=scorecard_id)
+    if scorecard.status != ScorecardStatus.PENDING:  # another delivery finished first
+        return scorecard
+    CriterionScore.objects.bulk_create(
+        CriterionScore(
+            scorecard=scorecard,
+            code=c["code"],
+            skill=c["skill"],
+            title=c["title"],
+            weight=c["weight"],
+            score=c["score"],
+            ai_score=c["score"],
+            max_score=c["max_score"],
+            rationale=c["rationale"],
+            evidence=c["evidence"],
+        )
+        for c in outcome["criteria"]
+    )
+    Finding.objects.bulk_create(
+        Finding(
+            scorecard=scorecard,
+            rule_code=f["rule"],
+            severity=f["severity"],
+            turn=f["turn"],
+            quote=f["quote"],
+            confidence=f["confidence"],
+            source=f["source"],
+        )
+        for f in outcome["findings"]
+    )
+    CheckpointResult.objects.bulk_create(
+        CheckpointResult(scorecard=scorecard, code=c["code"], reached=c["reached"], turn=c["turn"])
+        for c in outcome["checkpoints"]
+    )
+    scorecard.overall = outcome["overall"]
+    scorecard.passed = outcome["passed"]
+    scorecard.metrics = outcome["metrics"]
+    scorecard.flags = outcome["flags"]
+    scorecard.provider = outcome["provider"]
+    scorecard.model = outcome["model"]
+    scorecard.prompt_version = outcome["prompt_version"]
+    scorecard.latency_ms = latency_ms
+    scorecard.status = (
+        ScorecardStatus.NEEDS_REVIEW if outcome["needs_review"] else ScorecardStatus.SCORED
+    )
+    scorecard.scored_at = timezone.now()
+    scorecard.error = ""
+    scorecard.save()
+    transaction.on_commit(lambda: _after_scored(scorecard.pk))
+    return scorecard
+
+
+def _after_scored(scorecard_id: int) -> None:
+    """Coaching aggregates (skill profiles, weaknesses) update from each new scorecard."""
+    try:
+        from coaching.tasks import coaching_update_for_scorecard
+    except ImportError:
+        return
+    try:
+        coaching_update_for_scorecard.delay(scorecard_id)
+    except Exception:
+        logger.warning("could not queue the coaching update for scorecard %s", scorecard_id)
+
+
+def scorecard_fail(*, scorecard_id: int, reason: str) -> None:
+    Scorecard.objects.filter(pk=scorecard_id, status=ScorecardStatus.PENDING).update(
+        status=ScorecardStatus.FAILED, error=reason[:2000]
+    )
+
+
+def stale_pending_requeue(*, older_than_seconds: int = 300) -> int:
+    """Pending scorecards that nobody is working on (a lost message) are queued again."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    stale = Scorecard.objects.filter(
+        status=ScorecardStatus.PENDING, created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    count = 0
+    for scorecard_id in stale[:500]:
+        with transaction.atomic():
+            outbox_enqueue(task=SCORE_TASK, kwargs={"scorecard_id": scorecard_id})
+        count += 1
+    return count
