@@ -231,6 +231,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ContentLanguageEnum": "knowledge.models.Language",
+        "ProductTypeEnum": "knowledge.models.ProductType",
+        "SeverityEnum": "knowledge.models.Severity",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------

@@ -24,8 +24,17 @@ print(json.dumps({
 }))
 """
 
-KEYS = ("DATABASE_URL", "DATABASE_NAME", "CELERY_BROKER_URL", "DEBUG", "SECRET_KEY", "LLM_BASE_URL",
-        "OPENAI_BASE_URL", "LLM_PROVIDER", "ALLOWED_HOSTS")
+KEYS = (
+    "DATABASE_URL",
+    "DATABASE_NAME",
+    "CELERY_BROKER_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "LLM_BASE_URL",
+    "OPENAI_BASE_URL",
+    "LLM_PROVIDER",
+    "ALLOWED_HOSTS",
+)
 
 
 def probe(tmp_path, **overrides) -> dict:
@@ -79,6 +88,9 @@ def test_production_mode_passes_deploy_checks(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -53,7 +53,7 @@ def _t(language: str, zh: str, en: str) -> str:
 
 
 def is_grader_instruction(text: str) -> bool:
-    return bool(detector._grader_flags([{"speaker": "agent", "text": text}]))
+    return bool(detector.find_grader_instructions([{"speaker": "agent", "text": text}]))
 
 
 def strip_grader_text(text: str) -> str:

@@ -1,0 +1,62 @@
+"""The second search stage: a small linear model over interpretable features of a candidate.
+
+The features describe how well one first-stage candidate matches the query; the model is a dot
+product with fixed weights. The weights were fitted offline on the InsQABench development
+questions with a softmax (listwise) loss, checked by cross-validation grouped by product;
+`bench/retrieval/fit_reranker.py` reproduces them and bench/retrieval/README.md has the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "base",  # log of the first-stage score (weighted BM25F x bigram coverage)
+    "bm25_bigram",  # log(1 + BM25) of the body bigram field
+    "bm25_unigram",  # … body characters
+    "bm25_word",  # … body jieba words / English stems
+    "bm25_title",  # … title bigrams + words
+    "bm25_context",  # … product-name / context field
+    "coverage_bigram",  # idf-weighted share of the query's distinct bigrams in the document
+    "coverage_word",  # idf-weighted share of the query's distinct words in the document
+    "proximity",  # idf share of query bigrams inside the best 60-character window
+    "longest_run",  # log(1 + longest stretch of the query found verbatim in the document)
+    "phrase_share",  # share of query characters in verbatim stretches of 3+ characters
+    "cosine",  # tf-idf cosine of query and document bigram vectors
+    "quantity",  # share of the query's quantities ("30日", "80%") the document states
+    "heading",  # share of the document heading's bigrams that the query contains
+    "log_length",  # log of the document's length in characters
+    "product",  # idf share of query bigrams found in the document's product name
+)
+
+# Fitted weights, one per feature (see the module docstring). Until fitted: first stage only.
+WEIGHTS: tuple[float, ...] = (1.0,) + (0.0,) * (len(FEATURE_NAMES) - 1)
+
+
+def score(weights: Sequence[float], features: Sequence[float]) -> float:
+    return sum(w * f for w, f in zip(weights, features, strict=True))
+
+
+def phrase_match(segments: Sequence[str], text: str) -> tuple[int, int]:
+    """Longest query stretch found verbatim in text, and the characters in stretches of 3+.
+
+    Each segment is walked left to right taking the longest stretch that occurs in the text
+    (greedy); `in` on str is a fast C search, so this stays cheap for a few dozen candidates.
+    """
+    longest = covered = 0
+    for segment in segments:
+        n = len(segment)
+        i = 0
+        while i < n - 1:
+            j = i + 2
+            if segment[i:j] not in text:
+                i += 1
+                continue
+            while j < n and segment[i : j + 1] in text:
+                j += 1
+            length = j - i
+            longest = max(longest, length)
+            if length >= 3:
+                covered += length
+            i = j
+    return longest, covered
