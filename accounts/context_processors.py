@@ -32,6 +32,9 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"name": name, "url": url, "label": label, "active": active})
+        items.append({"name": name, "url": url, "label": label, "active": False})
+    # The most specific link that contains the current page is the active one.
+    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

@@ -27,17 +27,28 @@ class Difficulty(models.TextChoices):
 
 
 class Case(models.Model):
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="cases")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="cases"
+    )
     slug = models.SlugField(_("slug"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ZH)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.ZH
+    )
     product = models.ForeignKey(
-        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("product")
+        Product,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("product"),
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     source = models.CharField(_("source"), max_length=200, blank=True)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="cases", verbose_name=_("skills"))
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="cases", verbose_name=_("skills")
+    )
     objection_types = models.JSONField(_("objection types"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -47,7 +58,9 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "slug"], name="unique_case_slug")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unique_case_slug")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -80,8 +93,12 @@ class CaseAnnotation(models.Model):
     turn = models.ForeignKey(CaseTurn, on_delete=models.CASCADE, related_name="annotations")
     kind = models.CharField(_("kind"), max_length=10, choices=AnnotationKind.choices)
     comment = models.TextField(_("comment"))
-    skill = models.ForeignKey(Skill, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    rule = models.ForeignKey(ComplianceRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    skill = models.ForeignKey(
+        Skill, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rule = models.ForeignKey(
+        ComplianceRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -97,7 +114,9 @@ class Rubric(models.Model):
     """Weighted criteria, each linked to a skill. Editing creates a new version; old ones stay,
     so a scorecard always points at the exact rubric it was scored against."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="rubrics")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="rubrics"
+    )
     code = models.SlugField(max_length=64)
     version = models.PositiveIntegerField(default=1)
     title = models.CharField(max_length=200, blank=True)
@@ -107,7 +126,9 @@ class Rubric(models.Model):
     class Meta:
         ordering = ["code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code", "version"], name="unique_rubric_version")
+            models.UniqueConstraint(
+                fields=["organisation", "code", "version"], name="unique_rubric_version"
+            )
         ]
 
     def __str__(self) -> str:
@@ -115,18 +136,31 @@ class Rubric(models.Model):
 
 
 class Scenario(models.Model):
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="scenarios")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="scenarios"
+    )
     code = models.SlugField(_("code"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ZH)
-    difficulty = models.CharField(_("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="scenarios", verbose_name=_("product"))
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.ZH
+    )
+    difficulty = models.CharField(
+        _("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="scenarios", verbose_name=_("product")
+    )
     goal = models.TextField(_("the agent's goal"))
     persona = models.JSONField(_("persona"), default=dict)
     sop = models.JSONField(_("SOP stages"), default=list, blank=True)
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="scenarios")
     source_case = models.ForeignKey(
-        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="scenarios", verbose_name=_("from case")
+        Case,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scenarios",
+        verbose_name=_("from case"),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
@@ -136,7 +170,9 @@ class Scenario(models.Model):
 
     class Meta:
         ordering = ["language", "difficulty", "title"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="unique_scenario_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="unique_scenario_code")
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -16,8 +16,19 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+LLM_STATUS = {"timeout": 504, "rate_limited": 503, "unavailable": 503, "malformed_output": 502, "budget_exceeded": 429}
+
+
 def exception_handler(exc, context):
     """Every error answers JSON with a ``detail``; validation errors also carry the fields."""
+    from practice.llm.errors import LLMError
+
+    if isinstance(exc, LLMError):
+        # The agent's message is already stored; the client can ask for the reply again.
+        return Response(
+            {"detail": exc.message, "code": exc.code, "retry": True},
+            status=LLM_STATUS.get(exc.code, 502),
+        )
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code}
         if exc.field:

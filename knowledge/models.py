@@ -81,7 +81,11 @@ class ComplianceRule(models.Model):
     """A rule of the compliance catalogue. Built-in rules (organisation empty) always exist."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="rules"
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rules",
     )
     code = models.SlugField(max_length=64)
     severity = models.CharField(max_length=10, choices=Severity.choices)
@@ -102,7 +106,9 @@ class ComplianceRule(models.Model):
         ordering = ["severity", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=models.Q(organisation__isnull=True), name="unique_builtin_rule"
+                fields=["code"],
+                condition=models.Q(organisation__isnull=True),
+                name="unique_builtin_rule",
             ),
             models.UniqueConstraint(fields=["organisation", "code"], name="unique_rule_per_org"),
         ]
@@ -116,7 +122,9 @@ class ComplianceRule(models.Model):
 
 
 class Product(models.Model):
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="products")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="products"
+    )
     code = models.SlugField(_("code"), max_length=64)
     type = models.CharField(_("type"), max_length=32, choices=ProductType.choices)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
@@ -129,8 +137,12 @@ class Product(models.Model):
     exclusions_en = models.JSONField(_("exclusions (English)"), default=list, blank=True)
     selling_points_zh = models.JSONField(_("selling points (Chinese)"), default=list, blank=True)
     selling_points_en = models.JSONField(_("selling points (English)"), default=list, blank=True)
-    target_customers_zh = models.JSONField(_("target customers (Chinese)"), default=list, blank=True)
-    target_customers_en = models.JSONField(_("target customers (English)"), default=list, blank=True)
+    target_customers_zh = models.JSONField(
+        _("target customers (Chinese)"), default=list, blank=True
+    )
+    target_customers_en = models.JSONField(
+        _("target customers (English)"), default=list, blank=True
+    )
     waiting_period_days = models.PositiveSmallIntegerField(_("waiting period (days)"), default=0)
     cooling_off_days = models.PositiveSmallIntegerField(_("cooling-off period (days)"), default=15)
     premium_examples = models.JSONField(_("premium examples"), default=list, blank=True)
@@ -146,7 +158,9 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["type", "code"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="unique_product_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="unique_product_code")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -156,7 +170,9 @@ class Product(models.Model):
 
 
 class ClausePassage(models.Model):
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="clauses")
     ref = models.CharField(_("clause number"), max_length=32, blank=True)
     title = models.CharField(_("heading"), max_length=200, blank=True)
@@ -181,14 +197,24 @@ class ArticleKind(models.TextChoices):
 
 
 class Article(models.Model):
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="articles")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="articles"
+    )
     slug = models.SlugField(_("slug"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=16, choices=ArticleKind.choices, default=ArticleKind.KNOWLEDGE)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ZH)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ArticleKind.choices, default=ArticleKind.KNOWLEDGE
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.ZH
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body (Markdown)"))
-    products = models.ManyToManyField(Product, blank=True, related_name="articles", verbose_name=_("products"))
-    skills = models.ManyToManyField(Skill, blank=True, related_name="articles", verbose_name=_("skills"))
+    products = models.ManyToManyField(
+        Product, blank=True, related_name="articles", verbose_name=_("products")
+    )
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="articles", verbose_name=_("skills")
+    )
     objection_types = models.JSONField(_("objection types"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -197,7 +223,9 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "slug"], name="unique_article_slug")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unique_article_slug")
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -58,22 +58,22 @@ class StatusSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class EvidenceSerializer(serializers.Serializer):
+class ScorecardEvidenceSerializer(serializers.Serializer):
     turn = serializers.IntegerField()
     quote = serializers.CharField()
 
 
-class CriterionSerializer(serializers.Serializer):
+class ScorecardCriterionSerializer(serializers.Serializer):
     code = serializers.CharField()
     skill = serializers.CharField()
     title = serializers.CharField()
     score = serializers.FloatField()
     max_score = serializers.FloatField()
     rationale = serializers.CharField()
-    evidence = EvidenceSerializer(many=True)
+    evidence = ScorecardEvidenceSerializer(many=True)
 
 
-class FindingSerializer(serializers.Serializer):
+class ScorecardFindingSerializer(serializers.Serializer):
     rule = serializers.CharField(source="rule_code")
     severity = serializers.CharField()
     turn = serializers.IntegerField(allow_null=True)
@@ -82,23 +82,23 @@ class FindingSerializer(serializers.Serializer):
     source = serializers.CharField()
 
 
-class CheckpointSerializer(serializers.Serializer):
+class ScorecardCheckpointSerializer(serializers.Serializer):
     code = serializers.CharField()
     reached = serializers.BooleanField()
     turn = serializers.IntegerField(allow_null=True)
 
 
-class FlagSerializer(serializers.Serializer):
+class ScorecardFlagSerializer(serializers.Serializer):
     code = serializers.CharField()
     turn = serializers.IntegerField(allow_null=True)
     detail = serializers.CharField(allow_blank=True)
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
-    criteria = CriterionSerializer(many=True)
+    criteria = ScorecardCriterionSerializer(many=True)
     findings = serializers.SerializerMethodField()
-    checkpoints = CheckpointSerializer(many=True)
-    flags = FlagSerializer(many=True)
+    checkpoints = ScorecardCheckpointSerializer(many=True)
+    flags = ScorecardFlagSerializer(many=True)
     metrics = serializers.DictField()
     rubric = serializers.CharField(source="rubric.code")
     rubric_version = serializers.IntegerField(source="rubric.version")
@@ -127,4 +127,4 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
     def get_findings(self, scorecard) -> list[dict]:
         active = [f for f in scorecard.findings.all() if f.review_status != "rejected"]
-        return FindingSerializer(active, many=True).data
+        return ScorecardFindingSerializer(active, many=True).data

@@ -80,6 +80,24 @@ def outsider_trainer(other_org):
     return UserFactory(username="trainer_b", organisation=other_org, role=Role.TRAINER)
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Skills, checkpoints and built-in rules come from a data migration, which a transactional
+    test's flush erases: put them back for every test that uses the database."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        from knowledge.models import Skill
+        from knowledge.vocabulary import vocabularies_ensure
+
+        if not Skill.objects.exists():
+            vocabularies_ensure()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -111,6 +111,7 @@ class _Query:
 
     bigram_weights: dict[str, float]  # distinct query bigram -> idf
     bigram_total: float
+    bigram_max: float
     word_weights: dict[str, float]  # distinct query word -> idf
     word_total: float
     tfidf: dict[str, float]  # query bigram vector for the cosine
@@ -178,12 +179,12 @@ class SearchIndex:
             word_df.update(words)
         self._word_idf: dict[str, float] = {t: _idf(c, n) for t, c in word_df.items()}
         idf = self._bigram_idf
-        self._doc_vectors: list[dict[str, float]] = []
-        self._doc_norms: list[float] = []
-        for counts in bigram_counts:
-            vector = {t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()}
-            self._doc_vectors.append(vector)
-            self._doc_norms.append(math.sqrt(sum(v * v for v in vector.values())) or 1.0)
+        self._doc_bigram_tf: list[Counter[str]] = bigram_counts
+        # Euclidean norm of each document's tf-idf bigram vector, for the cosine.
+        self._doc_norms: list[float] = [
+            math.sqrt(sum(((1.0 + math.log(c)) * idf[t]) ** 2 for t, c in counts.items())) or 1.0
+            for counts in bigram_counts
+        ]
 
     def _build_field(
         self, term_lists: list[list[str]], n: int
@@ -292,28 +293,33 @@ class SearchIndex:
                 id=self.documents[i].id,
                 base=score,
                 features=self._features(
-                    i, score, ctx, {f: field_scores.get(f, empty).get(i, 0.0) for f in _NAMES}
+                    i,
+                    rank,
+                    score,
+                    ctx,
+                    {f: field_scores.get(f, empty).get(i, 0.0) for f in _NAMES},
                 ),
             )
-            for i, score in top
+            for rank, (i, score) in enumerate(top)
         ]
 
     def _query_context(self, query: str, q: Analysed) -> _Query:
         bigram_weights = {t: self._bigram_idf.get(t, 0.0) for t in set(q.bigrams)}
         word_weights = {t: self._word_idf.get(t, 0.0) for t in set(q.words)}
-        tfidf = {
-            t: (1.0 + math.log(c)) * self._bigram_idf[t]
-            for t, c in Counter(q.bigrams).items()
-            if t in self._bigram_idf
-        }
+        # Query side of the cosine: 1 + log(tf); the idf is applied once per side.
+        tfidf = {t: 1.0 + math.log(c) for t, c in Counter(q.bigrams).items()}
         segments = query_segments(query)
         return _Query(
             bigram_weights=bigram_weights,
             bigram_total=sum(bigram_weights.values()),
+            bigram_max=max(bigram_weights.values(), default=0.0),
             word_weights=word_weights,
             word_total=sum(word_weights.values()),
             tfidf=tfidf,
-            tfidf_norm=math.sqrt(sum(v * v for v in tfidf.values())) or 1.0,
+            tfidf_norm=math.sqrt(
+                sum((v * bigram_weights[t]) ** 2 for t, v in tfidf.items())
+            )
+            or 1.0,
             segments=segments,
             segment_chars=sum(len(s) for s in segments),
             quantities=quantities(query),
@@ -322,11 +328,11 @@ class SearchIndex:
     def _bigram_share(self, i: int, ctx: _Query) -> float:
         if ctx.bigram_total <= 0:
             return 0.0
-        doc = self._doc_vectors[i]
+        doc = self._doc_bigram_tf[i]
         return sum(w for t, w in ctx.bigram_weights.items() if t in doc) / ctx.bigram_total
 
     def _features(
-        self, i: int, base: float, ctx: _Query, fields: dict[str, float]
+        self, i: int, rank: int, base: float, ctx: _Query, fields: dict[str, float]
     ) -> tuple[float, ...]:
         text = self._norm_texts[i]
         doc_words = self._doc_words[i]
@@ -341,9 +347,22 @@ class SearchIndex:
             else 0.0
         )
         longest, covered = rerank.phrase_match(ctx.segments, text)
-        vector = self._doc_vectors[i]
-        cosine = sum(w * vector.get(t, 0.0) for t, w in ctx.tfidf.items()) / (
-            ctx.tfidf_norm * self._doc_norms[i]
+        tf = self._doc_bigram_tf[i]
+        dot = flat = 0.0
+        missing = 0.0
+        for t, w in ctx.bigram_weights.items():
+            c = tf.get(t, 0)
+            if c:
+                dot += ctx.tfidf[t] * (1.0 + math.log(c)) * w * w
+                flat += w * c / (c + self.tuning.k1)
+            elif w > missing:
+                missing = w
+        cosine = dot / (ctx.tfidf_norm * self._doc_norms[i])
+        lead = text[:_LEAD_CHARS]
+        lead_share = (
+            sum(w for t, w in ctx.bigram_weights.items() if t in lead) / ctx.bigram_total
+            if ctx.bigram_total > 0
+            else 0.0
         )
         title = self._title_bigrams[i]
         heading = (
@@ -377,6 +396,10 @@ class SearchIndex:
             heading,
             self._log_lengths[i],
             product,
+            math.log(2 + rank),
+            math.log1p(flat),
+            missing / ctx.bigram_max if ctx.bigram_max > 0 else 0.0,
+            lead_share,
         )
 
     def _allowed(self, product: str | None, kinds: Collection[str] | None) -> set[int] | None:
@@ -392,6 +415,8 @@ class SearchIndex:
 
 
 _NAMES = tuple(f for f, _, _ in _FIELDS)
+# The opening characters of a document: its heading and first sentence, what it is mainly about.
+_LEAD_CHARS = 60
 
 
 def _best_window_share(text: str, weights: dict[str, float], window: int) -> float:

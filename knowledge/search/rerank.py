@@ -27,6 +27,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "heading",  # share of the document heading's bigrams that the query contains
     "log_length",  # log of the document's length in characters
     "product",  # idf share of query bigrams found in the document's product name
+    "rank",  # log(2 + the first stage's 0-based rank)
+    "bm25_flat",  # log(1 + bigram BM25 without length normalisation)
+    "missing",  # idf of the rarest query bigram the document lacks / the query's largest idf
+    "lead",  # idf share of query bigrams in the document's first 60 characters
 )
 
 # Fitted weights, one per feature (see the module docstring). Until fitted: first stage only.
