@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import AuditEvent, Organisation, Team, User
+from accounts.services import user_role_change
 
 
 @admin.register(Organisation)
@@ -25,6 +26,17 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Peilian", {"fields": ["organisation", "team", "role", "display_name"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """Role changes made here go through the audited service like any other."""
+        new_role = obj.role
+        if change and "role" in form.changed_data:
+            obj.role = form.initial.get("role", obj.role)
+            super().save_model(request, obj, form, change)
+            user_role_change(actor=request.user, user=obj, role=new_role)
+            obj.role = new_role
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AuditEvent)

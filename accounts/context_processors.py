@@ -34,7 +34,11 @@ def navigation(request):
             continue
         items.append({"name": name, "url": url, "label": label, "active": False})
     # The most specific link that contains the current page is the active one.
-    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

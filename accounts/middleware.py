@@ -1,8 +1,10 @@
 """Response headers that keep pages to self-hosted assets and the user's chosen language."""
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -26,12 +28,31 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        response = _refuse_nul_bytes(request) or self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), geolocation=(), microphone=(self)"
         )
         return response
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+def _refuse_nul_bytes(request):
+    """NUL is never valid text input and PostgreSQL cannot store it: refuse it up front (400)
+    rather than fail deep inside a query with a server error."""
+    form_post = request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    )
+    if not (_has_nul(request.GET) or (form_post and _has_nul(request.POST))):
+        return None
+    message = _("The request contains a NUL character.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponseBadRequest(message)
 
 
 class PreferredLanguageMiddleware(LocaleMiddleware):

@@ -82,3 +82,27 @@ def audit_record(
 def content_version_bump(*, organisation: Organisation) -> None:
     """Tell per-process caches of this organisation's content (the search index) to rebuild."""
     Organisation.objects.filter(pk=organisation.pk).update(content_version=F("content_version") + 1)
+
+
+@transaction.atomic
+def user_role_change(*, actor: User | None, user: User, role: str) -> User:
+    """Give ``user`` another role, recorded in the audit log (who, when, before, after)."""
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = user.role
+    if before == role:
+        return user
+    user.role = role
+    user.save(update_fields=["role"])
+    if user.organisation_id is not None:
+        audit_record(
+            organisation=user.organisation,
+            actor=actor,
+            action="user.role_changed",
+            target=user,
+            summary=f"{user.username}: {before} → {role}",
+            before={"role": before},
+            after={"role": role},
+        )
+    return user

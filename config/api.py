@@ -16,7 +16,13 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-LLM_STATUS = {"timeout": 504, "rate_limited": 503, "unavailable": 503, "malformed_output": 502, "budget_exceeded": 429}
+LLM_STATUS = {
+    "timeout": 504,
+    "rate_limited": 503,
+    "unavailable": 503,
+    "malformed_output": 502,
+    "budget_exceeded": 429,
+}
 
 
 def exception_handler(exc, context):

@@ -168,15 +168,32 @@ def vocabularies_ensure(*, skill_model=None, checkpoint_model=None, rule_model=N
     for order, (code, name_zh, name_en, desc_zh, desc_en) in enumerate(SKILLS):
         skill_model.objects.update_or_create(
             code=code,
-            defaults={"name_zh": name_zh, "name_en": name_en, "description_zh": desc_zh, "description_en": desc_en, "order": order},
+            defaults={
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "description_zh": desc_zh,
+                "description_en": desc_en,
+                "order": order,
+            },
         )
     for order, (code, name_zh, name_en, desc_zh, desc_en) in enumerate(CHECKPOINTS):
         checkpoint_model.objects.update_or_create(
             code=code,
-            defaults={"name_zh": name_zh, "name_en": name_en, "description_zh": desc_zh, "description_en": desc_en, "order": order},
+            defaults={
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "description_zh": desc_zh,
+                "description_en": desc_en,
+                "order": order,
+            },
         )
     for code, severity, title_zh, title_en, basis in RULES:
         if not rule_model.objects.filter(organisation=None, code=code).exists():
             rule_model.objects.create(
-                organisation=None, code=code, severity=severity, title_zh=title_zh, title_en=title_en, basis=basis
+                organisation=None,
+                code=code,
+                severity=severity,
+                title_zh=title_zh,
+                title_en=title_en,
+                basis=basis,
             )

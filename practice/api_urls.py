@@ -13,3 +13,11 @@ urlpatterns = [
         "sessions/<int:pk>/scorecard/", apis.SessionScorecardApi.as_view(), name="session-scorecard"
     ),
 ]
+
+from practice import apis_calls  # noqa: E402
+
+urlpatterns += [
+    path("calls/", apis_calls.CallCreateApi.as_view(), name="call-create"),
+    path("calls/<int:pk>/", apis_calls.CallDetailApi.as_view(), name="call-detail"),
+    path("calls/<int:pk>/scorecard/", apis_calls.CallScorecardApi.as_view(), name="call-scorecard"),
+]

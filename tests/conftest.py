@@ -84,9 +84,11 @@ def outsider_trainer(other_org):
 def _reference_data(request):
     """Skills, checkpoints and built-in rules come from a data migration, which a transactional
     test's flush erases: put them back for every test that uses the database."""
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
-        request.fixturenames
-    )
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
     if not uses_db:
         return
     request.getfixturevalue("django_db_setup")

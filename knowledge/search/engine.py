@@ -117,6 +117,7 @@ class _Query:
     tfidf: dict[str, float]  # query bigram vector for the cosine
     tfidf_norm: float
     segments: list[str]  # CJK runs of the query without scaffolding
+    trigrams: frozenset[str]  # character trigrams of the segments
     segment_chars: int
     quantities: frozenset[str]
 
@@ -287,21 +288,43 @@ class SearchIndex:
         depth = self.tuning.rerank_depth if depth is None else depth
         top = sorted(base.items(), key=lambda item: (-item[1], item[0]))[:depth]
         empty: dict[int, float] = {}
-        return [
-            Candidate(
-                index=i,
-                id=self.documents[i].id,
-                base=score,
-                features=self._features(
-                    i,
-                    rank,
-                    score,
-                    ctx,
-                    {f: field_scores.get(f, empty).get(i, 0.0) for f in _NAMES},
-                ),
+        features = [
+            self._features(
+                i, rank, score, ctx, {f: field_scores.get(f, empty).get(i, 0.0) for f in _NAMES}
             )
-            for rank, (i, score) in enumerate(top)
+            + local
+            for rank, (i, score), local in zip(
+                range(len(top)), top, self._local_features([i for i, _ in top], ctx), strict=True
+            )
         ]
+        return [
+            Candidate(index=i, id=self.documents[i].id, base=score, features=f)
+            for (i, score), f in zip(top, features, strict=True)
+        ]
+
+    def _local_features(self, candidates: list[int], ctx: _Query) -> list[tuple[float, ...]]:
+        """Matched share of query terms weighted by how rare each term is among the candidates.
+
+        Many passages are near-copies of one standard clause; a term all of them share says
+        nothing about which one is meant, while a term only a few of them contain does.
+        """
+        n = len(candidates)
+        term_sets = (
+            (ctx.bigram_weights, [self._doc_bigram_tf[i] for i in candidates]),
+            (ctx.word_weights, [self._doc_words[i] for i in candidates]),
+            (ctx.trigrams, [self._norm_texts[i] for i in candidates]),
+        )
+        columns = []
+        for terms, docs in term_sets:
+            present = [[t for t in terms if t in doc] for doc in docs]
+            df: Counter[str] = Counter(t for found in present for t in found)
+            # Terms no candidate has carry no information within the list.
+            weights = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+            total = sum(weights.values())
+            columns.append(
+                [sum(weights[t] for t in found) / total if total > 0 else 0.0 for found in present]
+            )
+        return [tuple(values) for values in zip(*columns, strict=True)]
 
     def _query_context(self, query: str, q: Analysed) -> _Query:
         bigram_weights = {t: self._bigram_idf.get(t, 0.0) for t in set(q.bigrams)}
@@ -321,6 +344,7 @@ class SearchIndex:
             )
             or 1.0,
             segments=segments,
+            trigrams=frozenset(s[i : i + 3] for s in segments for i in range(len(s) - 2)),
             segment_chars=sum(len(s) for s in segments),
             quantities=quantities(query),
         )

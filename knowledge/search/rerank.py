@@ -31,6 +31,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "bm25_flat",  # log(1 + bigram BM25 without length normalisation)
     "missing",  # idf of the rarest query bigram the document lacks / the query's largest idf
     "lead",  # idf share of query bigrams in the document's first 60 characters
+    # Matched share of query terms weighted by their rarity among the candidates of this query:
+    "local_bigram",
+    "local_word",
+    "local_trigram",
 )
 
 # Fitted weights, one per feature (see the module docstring). Until fitted: first stage only.

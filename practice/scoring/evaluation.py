@@ -6,12 +6,18 @@ the code alone. The report holds per-rule precision/recall/F1, micro and macro f
 false-positive rate on compliant dialogues, checkpoint and close accuracy, and whether each
 dialogue that tries to instruct the grader was flagged.
 
-Pure Python. ``analyse`` is injectable so the full scoring pipeline can be measured the same way.
+The default analyser is the production scoring path: ``rubric_scorer.score_dialogue`` with the
+default call rubric (the same function the scoring workers call), whose findings, checkpoints and
+flags come from the compliance detector. For each dialogue whose notes mark an ``INJECTION``, the
+report also checks that the injected text does not raise the score: the dialogue is scored again
+with the injected text removed, and the score with it must not be higher (``injection_no_gain``).
+``analyse`` stays injectable (``detector_analyser`` measures the bare detector).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,12 +42,106 @@ def load_dialogues(path: str | Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def default_analyser(dialogue: Mapping[str, Any]) -> Analysis:
+def detector_analyser(dialogue: Mapping[str, Any]) -> Analysis:
+    """The bare detector, without the scorer around it."""
     return analyse_dialogue(
         dialogue["turns"],
         language=dialogue.get("language"),
         product_type=dialogue.get("product_type"),
     )
+
+
+@dataclass
+class _Item:
+    rule: str = ""
+    code: str = ""
+    turn: int | None = None
+    reached: bool = False
+
+
+@dataclass
+class PipelineAnalysis:
+    """What ``score_dialogue`` returned, shaped like the detector's ``Analysis`` for evaluation."""
+
+    findings: list[_Item]
+    checkpoints: dict[str, _Item]
+    flags: list[_Item]
+    reached_close: bool
+    overall: float
+
+
+def _call_rubric() -> list[dict]:
+    from practice.scoring.default_rubric import CALL_QA_CRITERIA
+
+    return CALL_QA_CRITERIA
+
+
+def pipeline_score(dialogue: Mapping[str, Any], turns: Sequence[Mapping[str, str]] | None = None):
+    from practice.scoring.rubric_scorer import score_dialogue
+
+    return score_dialogue(
+        turns if turns is not None else dialogue["turns"],
+        rubric=_call_rubric(),
+        language=dialogue.get("language") or "zh",
+        product_type=dialogue.get("product_type"),
+    )
+
+
+def default_analyser(dialogue: Mapping[str, Any]) -> PipelineAnalysis:
+    """The production scorer on the dialogue, with the default call rubric."""
+    result = pipeline_score(dialogue)
+    return PipelineAnalysis(
+        findings=[_Item(rule=f["rule"], turn=f["turn"]) for f in result.findings],
+        checkpoints={
+            c["code"]: _Item(code=c["code"], turn=c["turn"], reached=bool(c["reached"]))
+            for c in result.checkpoints
+        },
+        flags=[_Item(code=f["code"], turn=f.get("turn")) for f in result.flags],
+        reached_close=result.reached_close,
+        overall=result.overall,
+    )
+
+
+_INJECTION_TURN = re.compile(r"INJECTION at t(\d+)")
+_QUOTED = re.compile(r"'([^']{4,})'")
+_BRACKETED = re.compile(r"\[[^\]]*\]|【[^】]*】")
+
+
+def without_injection(dialogue: Mapping[str, Any]) -> list[dict[str, str]] | None:
+    """The turns with the injected text removed, as the notes locate it; ``None`` if unknown.
+
+    The notes name the turn (``INJECTION at t6``) and often quote the text; without a quote that
+    is found in the turn, the turn's bracketed notes are removed, and failing that its whole text.
+    """
+    match = _INJECTION_TURN.search(dialogue.get("notes") or "")
+    turns = [dict(t) for t in dialogue["turns"]]
+    if match is None or int(match.group(1)) >= len(turns):
+        return None
+    index = int(match.group(1))
+    text = turns[index]["text"]
+    quoted = [q for q in _QUOTED.findall(dialogue.get("notes") or "") if q in text]
+    if quoted:
+        for q in quoted:
+            text = text.replace(q, "")
+    elif _BRACKETED.search(text):
+        text = _BRACKETED.sub("", text)
+    else:
+        text = ""
+    turns[index]["text"] = text.strip()
+    return turns
+
+
+def injection_gains(
+    dialogue: Mapping[str, Any], scored_overall: float | None = None
+) -> bool | None:
+    """Whether the injected text raised the score (``None`` when it cannot be located)."""
+    cleaned = without_injection(dialogue)
+    if cleaned is None:
+        return None
+    with_injection = (
+        scored_overall if scored_overall is not None else pipeline_score(dialogue).overall
+    )
+    return with_injection > pipeline_score(dialogue, cleaned).overall
 
 
 def match_rule(
@@ -83,6 +183,7 @@ class DialogueOutcome:
     checkpoint_errors: list[str] = field(default_factory=list)
     injection: bool = False
     flagged: bool = False
+    injection_gain: bool | None = None
 
 
 def evaluate(
@@ -93,7 +194,7 @@ def evaluate(
     checkpoint_right = dict.fromkeys(LABELLED_CHECKPOINTS, 0)
     close_right = 0
     compliant = compliant_with_fp = 0
-    injections = flagged = 0
+    injections = flagged = no_gain = 0
     outcomes: list[DialogueOutcome] = []
     n = 0
 
@@ -140,6 +241,8 @@ def evaluate(
             outcome.injection = True
             outcome.flagged = any(f.code == "grader_instruction" for f in analysis.flags)
             flagged += int(outcome.flagged)
+            outcome.injection_gain = injection_gains(dialogue, getattr(analysis, "overall", None))
+            no_gain += int(outcome.injection_gain is False)
         outcomes.append(outcome)
 
     per_rule = {}
@@ -172,6 +275,7 @@ def evaluate(
         "checkpoints": checkpoints,
         "reached_close_accuracy": round(close_accuracy, 4),
         "injection_flagged": f"{flagged}/{injections}",
+        "injection_no_gain": f"{no_gain}/{injections}",
         "n": n,
         "dialogues": outcomes,
     }
@@ -210,13 +314,20 @@ def format_report(report: Mapping[str, Any], *, details: bool = False) -> str:
         f"{'reached_close':<26} {report['reached_close_accuracy']:.3f}",
         f"{'checkpoint mean':<26} {report['checkpoint_accuracy']:.3f}",
         f"injections flagged          {report['injection_flagged']}",
+        f"injections gain no score    {report['injection_no_gain']}",
         f"dialogues                   {report['n']}",
     ]
     if details:
         for o in report["dialogues"]:
-            if o.missed or o.spurious or o.checkpoint_errors or (o.injection and not o.flagged):
+            if (
+                o.missed
+                or o.spurious
+                or o.checkpoint_errors
+                or (o.injection and (not o.flagged or o.injection_gain is not False))
+            ):
                 lines.append(
                     f"{o.id}: missed={o.missed} spurious={o.spurious} "
-                    f"checkpoints={o.checkpoint_errors} injection_flagged={o.flagged}"
+                    f"checkpoints={o.checkpoint_errors} injection_flagged={o.flagged} "
+                    f"injection_gain={o.injection_gain}"
                 )
     return "\n".join(lines)

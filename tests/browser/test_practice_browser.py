@@ -40,7 +40,9 @@ def finish_and_score(page, artifacts, name):
     page.screenshot(path=artifacts / f"practice-{name}-scorecard.png", full_page=True)
 
 
-def test_chinese_session_with_stream_hints_alert_and_scorecard(page, live_server, agent, scenario_zh, artifacts):
+def test_chinese_session_with_stream_hints_alert_and_scorecard(
+    page, live_server, agent, scenario_zh, artifacts
+):
     browser_login(page, live_server, agent.username)
     start_session(page, live_server, scenario_zh)
     page.screenshot(path=artifacts / "practice-zh-start.png", full_page=True)
@@ -57,7 +59,9 @@ def test_chinese_session_with_stream_hints_alert_and_scorecard(page, live_server
 
     say(page, "您觉得保费太贵的话，我们可以把保额调低一些，每天算下来不到十块钱。")
     # the SOP navigator shows the identity checkpoint reached
-    assert "done" in page.locator("#sop-panel [data-checkpoint=identity_disclosed]").first.get_attribute("class")
+    assert "done" in page.locator(
+        "#sop-panel [data-checkpoint=identity_disclosed]"
+    ).first.get_attribute("class")
     page.screenshot(path=artifacts / "practice-zh-chat.png", full_page=True)
     hints = page.locator("#hints-panel .hint-item").count()
     finish_and_score(page, artifacts, "zh")
@@ -79,6 +83,8 @@ def test_english_session_with_hints(page, live_server, agent, scenario_en, artif
         say(page, line)
         if page.locator("#hints-panel .hint-item").count():
             break
-    assert page.locator("#hints-panel .hint-item").count() >= 1, "no hint appeared for the customer's questions"
+    assert page.locator("#hints-panel .hint-item").count() >= 1, (
+        "no hint appeared for the customer's questions"
+    )
     page.screenshot(path=artifacts / "practice-en-chat.png", full_page=True)
     finish_and_score(page, artifacts, "en")

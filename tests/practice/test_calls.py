@@ -13,6 +13,17 @@ from practice.models import Conversation, Scorecard, ScorecardStatus, Turn
 from practice.scoring.pipeline import scorecard_score
 from tests.factories import UserFactory
 
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are asserted in English (the msgids), whatever translations exist."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 GOOD_TURNS = [
     {
         "speaker": "agent",

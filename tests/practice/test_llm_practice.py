@@ -26,7 +26,9 @@ def test_customer_reply_comes_from_the_model_and_pii_is_redacted(llm, agent, sce
     conversation = services.session_start(user=agent, scenario=scenario_zh)
     assert conversation.provider == "openai"
     _, reply = services.turn_take(
-        conversation=conversation, user=agent, text="您好，我是李明，手机13812345678，邮箱liming@example.com"
+        conversation=conversation,
+        user=agent,
+        text="您好，我是李明，手机13812345678，邮箱liming@example.com",
     )
     assert reply.customer_turn.text == "嗯，我先听听，你们这个保险每年要交多少钱？"
     sent = " ".join(m["content"] for m in llm.chat_requests[-1].messages)

@@ -1,8 +1,10 @@
 """``manage.py eval_compliance FILE [--json]``: measure compliance scoring on a labelled file.
 
-The file is JSONL in the compliance evaluation format (dialogue turns, labelled violations,
-checkpoints, ``reached_close``). The command prints a per-rule precision/recall table and the
-summary figures; with ``--json`` its last line is one JSON object with the same figures.
+The dialogues go through the production scorer (``score_dialogue`` with the default call
+rubric). The file is JSONL in the compliance evaluation format (dialogue turns, labelled
+violations, checkpoints, ``reached_close``). The command prints a per-rule precision/recall table
+and the summary figures, including whether injected grader instructions were flagged and gained no
+score; with ``--json`` its last line is one JSON object with the same figures.
 """
 
 from __future__ import annotations
