@@ -259,6 +259,8 @@ else:
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+# Scoring retries after LLM faults wait base, 2×base, 4×base seconds (capped at a minute).
+SCORING_RETRY_BASE_SECONDS = env_float("SCORING_RETRY_BASE_SECONDS", 2.0)
 
 # --- The LLM layer ------------------------------------------------------------------------
 LLM_BASE_URL = os.environ.get("LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL") or ""

@@ -170,6 +170,9 @@ class Scorecard(models.Model):
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Which task delivery is scoring it now: a second delivery of the same work stays idle.
+    scoring_claim = models.CharField(max_length=64, blank=True)
+    scoring_claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     scored_at = models.DateTimeField(null=True, blank=True, db_index=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)

@@ -25,17 +25,20 @@ SCORE_MAX_RETRIES = 3
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=SCORE_MAX_RETRIES)
 def score_conversation(self, scorecard_id: int) -> None:
+    from django.conf import settings
+
     from practice.scoring.pipeline import scorecard_fail, scorecard_score
 
+    base = settings.SCORING_RETRY_BASE_SECONDS
     try:
-        scorecard_score(scorecard_id=scorecard_id)
+        scorecard_score(scorecard_id=scorecard_id, claim=self.request.id)
     except RETRYABLE as exc:
         if self.request.retries >= self.max_retries:
             scorecard_fail(
                 scorecard_id=scorecard_id, reason=f"{exc.code}: {exc.message} {exc.detail}".strip()
             )
             return
-        countdown = min(60, 2 ** (self.request.retries + 1))
+        countdown = min(60.0, base * 2**self.request.retries)
         raise self.retry(exc=exc, countdown=countdown) from exc
     except LLMError as exc:
         scorecard_fail(
@@ -46,7 +49,7 @@ def score_conversation(self, scorecard_id: int) -> None:
         if self.request.retries >= self.max_retries:
             scorecard_fail(scorecard_id=scorecard_id, reason=f"{exc.__class__.__name__}: {exc}")
             return
-        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
+        raise self.retry(exc=exc, countdown=min(60.0, base * 2**self.request.retries)) from exc
 
 
 @shared_task(acks_late=True, ignore_result=True)

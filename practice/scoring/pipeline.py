@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import Rubric
@@ -32,6 +34,8 @@ SCORE_TASK = "practice.tasks.score_conversation"
 DEFAULT_CALL_RUBRIC = "call-qa"
 # A judge item with lower confidence than this sends the scorecard to a human.
 REVIEW_CONFIDENCE = 0.6
+# Longer than the task time limit: a claim this old belongs to a delivery that died.
+CLAIM_LEASE_SECONDS = 600
 
 
 def rubric_for(conversation: Conversation) -> Rubric:
@@ -131,28 +135,49 @@ def _persona_reveal(conversation: Conversation) -> dict | None:
     return reveal(conversation.scenario.as_record(), conversation.state)
 
 
-def scorecard_score(*, scorecard_id: int) -> Scorecard | None:
-    """Score a pending scorecard. Idempotent: anything but pending is left alone."""
-    scorecard = (
-        Scorecard.objects.select_related(
-            "conversation__scenario__product", "conversation__product", "rubric"
-        )
-        .filter(pk=scorecard_id)
-        .first()
+def _claim(scorecard_id: int, claim: str) -> bool:
+    """Take the scorecard for this delivery. Another delivery of the same work (a duplicate
+    message) finds it taken and does nothing; a redelivery of the same task (same id, after a
+    worker died) or a claim older than the lease takes it over."""
+    now = timezone.now()
+    stale = now - timezone.timedelta(seconds=CLAIM_LEASE_SECONDS)
+    taken = (
+        Scorecard.objects.filter(pk=scorecard_id, status=ScorecardStatus.PENDING)
+        .filter(Q(scoring_claim="") | Q(scoring_claim=claim) | Q(scoring_claimed_at__lt=stale))
+        .update(scoring_claim=claim, scoring_claimed_at=now, attempts=F("attempts") + 1)
     )
-    if scorecard is None or scorecard.status != ScorecardStatus.PENDING:
-        return scorecard
+    return taken == 1
+
+
+def _release(scorecard_id: int, claim: str) -> None:
+    Scorecard.objects.filter(pk=scorecard_id, scoring_claim=claim).update(
+        scoring_claim="", scoring_claimed_at=None
+    )
+
+
+def scorecard_score(*, scorecard_id: int, claim: str | None = None) -> Scorecard | None:
+    """Score a pending scorecard. Idempotent: anything but pending is left alone, and only the
+    delivery holding the claim does the work, so a model is never paid twice for one card."""
+    claim = claim or f"local-{uuid.uuid4().hex}"
+    if not _claim(scorecard_id, claim):
+        return Scorecard.objects.filter(pk=scorecard_id).first()
+    scorecard = Scorecard.objects.select_related(
+        "conversation__scenario__product", "conversation__product", "rubric"
+    ).get(pk=scorecard_id)
     conversation = scorecard.conversation
     turns = _transcript(conversation)
     product = conversation.product or (
         conversation.scenario.product if conversation.scenario_id else None
     )
     started = time.monotonic()
-    Scorecard.objects.filter(pk=scorecard.pk).update(attempts=scorecard.attempts + 1)
-    if conversation.provider == "openai" and _judge_available():
-        outcome = _score_with_judge(conversation, scorecard, turns, product)
-    else:
-        outcome = _score_offline(conversation, scorecard, turns, product)
+    try:
+        if conversation.provider == "openai" and _judge_available():
+            outcome = _score_with_judge(conversation, scorecard, turns, product)
+        else:
+            outcome = _score_offline(conversation, scorecard, turns, product)
+    except BaseException:
+        _release(scorecard_id, claim)
+        raise
     latency_ms = int((time.monotonic() - started) * 1000)
     return _store(scorecard.pk, outcome, latency_ms=latency_ms)
 
@@ -208,8 +233,12 @@ def _score_with_judge(conversation, scorecard, turns, product) -> dict:
             "title": r.title_en,
             "description": r.description_en,
         }
-        for r in ComplianceRule.objects.filter(organisation__isnull=True)
+        for r in ComplianceRule.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation_id=conversation.organisation_id),
+            is_active=True,
+        )
     ]
+    severities = {**RULE_SEVERITY, **{r["code"]: r["severity"] for r in rules}}
     outcome = judge_transcript(
         provider,
         model=config.judge_model,
@@ -232,9 +261,15 @@ def _score_with_judge(conversation, scorecard, turns, product) -> dict:
     judged = outcome.result
     weights = {c.get("code"): c for c in scorecard.rubric.criteria}
     criteria = []
+    offline_by_code = {c["code"]: c for c in offline["criteria"]}
     for item in judged.get("criteria", []):
         spec = weights.get(item.get("criterion") or item.get("code"))
         if spec is None:
+            continue
+        if item.get("verified") is False and spec.get("code") in offline_by_code:
+            # The judge's evidence could not be found in the transcript: its score is void; the
+            # offline score stands in and a reviewer is asked to look (unverified_evidence flag).
+            criteria.append(offline_by_code[spec.get("code")])
             continue
         max_score = float(spec.get("max_score") or 5)
         criteria.append(
@@ -252,14 +287,14 @@ def _score_with_judge(conversation, scorecard, turns, product) -> dict:
     findings = [
         {
             "rule": f["rule"],
-            "severity": RULE_SEVERITY.get(f["rule"], "general"),
+            "severity": severities.get(f["rule"], "general"),
             "turn": f.get("turn"),
             "quote": f.get("quote", ""),
             "confidence": float(f.get("confidence") or 0.5),
             "source": FindingSource.LLM,
         }
         for f in judged.get("findings", [])
-        if f.get("rule") in RULE_SEVERITY
+        if f.get("rule") in severities
     ]
     total = sum(c["weight"] for c in criteria) or 1.0
     overall = round(

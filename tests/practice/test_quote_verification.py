@@ -82,9 +82,14 @@ def test_fabricated_quote_is_dropped_and_the_scorecard_goes_to_review(
     assert scorecard.provider == "openai"
     assert scorecard.status == ScorecardStatus.NEEDS_REVIEW
     assert not scorecard.findings.exists()  # both findings voided
-    assert scorecard.passed is True  # so no serious cap from an invented violation
+    assert scorecard.overall > 59  # no serious cap from an invented violation
+    # the judge's score for the criterion with invented evidence is void: the offline scorer's
+    # score and evidence stand in, and every quote on the card is really in its turn
     product = scorecard.criteria.get(code="product")
-    assert product.evidence == []
+    assert "这款产品保本保收益，年化百分之八" not in str(product.evidence)
+    for criterion in scorecard.criteria.all():
+        for item in criterion.evidence:
+            assert item["quote"] in TURNS[item["turn"]]["text"]
     opening = scorecard.criteria.get(code="opening")
     assert opening.evidence == [{"turn": 0, "quote": "我是安澜人寿的顾问李明"}]
     unverified = [f for f in scorecard.flags if f["code"] == "unverified_evidence"]
