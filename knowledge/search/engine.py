@@ -167,14 +167,20 @@ class SearchIndex:
             frozenset(b.words) | frozenset(t.words)
             for b, t in zip(analysed["body"], analysed["title"], strict=True)
         ]
-        self._title_bigrams: list[frozenset[str]] = [frozenset(t.bigrams) for t in analysed["title"]]
+        self._title_bigrams: list[frozenset[str]] = [
+            frozenset(t.bigrams) for t in analysed["title"]
+        ]
         self._context_bigrams: list[frozenset[str]] = [
             frozenset(c.bigrams) for c in analysed["context"]
         ]
-        df: Counter[str] = Counter()
-        for counts in bigram_counts:
-            df.update(counts.keys())
-        self._bigram_idf: dict[str, float] = {t: _idf(c, n) for t, c in df.items()}
+        # Bigram -> documents containing it in body or title, for the coverage factor.
+        self._bigram_docs: dict[str, list[int]] = defaultdict(list)
+        for i, counts in enumerate(bigram_counts):
+            for t in counts:
+                self._bigram_docs[t].append(i)
+        self._bigram_idf: dict[str, float] = {
+            t: _idf(len(docs), n) for t, docs in self._bigram_docs.items()
+        }
         word_df: Counter[str] = Counter()
         for words in self._doc_words:
             word_df.update(words)
@@ -282,15 +288,26 @@ class SearchIndex:
         if not base:
             return []
         ctx = self._query_context(query, q)
-        if self.tuning.coverage > 0 and ctx.bigram_total > 0:
+        # Idf-weighted share of the query's distinct bigrams that each document contains.
+        shares: dict[int, float] = defaultdict(float)
+        if ctx.bigram_total > 0:
+            for t, w in ctx.bigram_weights.items():
+                for i in self._bigram_docs.get(t, ()):
+                    shares[i] += w / ctx.bigram_total
+        if self.tuning.coverage > 0:
             for i in base:
-                base[i] *= 1.0 + self.tuning.coverage * self._bigram_share(i, ctx)
+                base[i] *= 1.0 + self.tuning.coverage * shares.get(i, 0.0)
         depth = self.tuning.rerank_depth if depth is None else depth
         top = sorted(base.items(), key=lambda item: (-item[1], item[0]))[:depth]
         empty: dict[int, float] = {}
         features = [
             self._features(
-                i, rank, score, ctx, {f: field_scores.get(f, empty).get(i, 0.0) for f in _NAMES}
+                i,
+                rank,
+                score,
+                ctx,
+                {f: field_scores.get(f, empty).get(i, 0.0) for f in _NAMES},
+                shares.get(i, 0.0),
             )
             + local
             for rank, (i, score), local in zip(
@@ -339,9 +356,7 @@ class SearchIndex:
             word_weights=word_weights,
             word_total=sum(word_weights.values()),
             tfidf=tfidf,
-            tfidf_norm=math.sqrt(
-                sum((v * bigram_weights[t]) ** 2 for t, v in tfidf.items())
-            )
+            tfidf_norm=math.sqrt(sum((v * bigram_weights[t]) ** 2 for t, v in tfidf.items()))
             or 1.0,
             segments=segments,
             trigrams=frozenset(s[i : i + 3] for s in segments for i in range(len(s) - 2)),
@@ -349,14 +364,14 @@ class SearchIndex:
             quantities=quantities(query),
         )
 
-    def _bigram_share(self, i: int, ctx: _Query) -> float:
-        if ctx.bigram_total <= 0:
-            return 0.0
-        doc = self._doc_bigram_tf[i]
-        return sum(w for t, w in ctx.bigram_weights.items() if t in doc) / ctx.bigram_total
-
     def _features(
-        self, i: int, rank: int, base: float, ctx: _Query, fields: dict[str, float]
+        self,
+        i: int,
+        rank: int,
+        base: float,
+        ctx: _Query,
+        fields: dict[str, float],
+        bigram_share: float,
     ) -> tuple[float, ...]:
         text = self._norm_texts[i]
         doc_words = self._doc_words[i]
@@ -389,9 +404,7 @@ class SearchIndex:
             else 0.0
         )
         title = self._title_bigrams[i]
-        heading = (
-            sum(1 for t in title if t in ctx.bigram_weights) / len(title) if title else 0.0
-        )
+        heading = sum(1 for t in title if t in ctx.bigram_weights) / len(title) if title else 0.0
         context = self._context_bigrams[i]
         product = (
             sum(w for t, w in ctx.bigram_weights.items() if t in context) / ctx.bigram_total
@@ -410,7 +423,7 @@ class SearchIndex:
             math.log1p(fields["body_word"]),
             math.log1p(fields["title_bigram"] + fields["title_word"]),
             math.log1p(fields["context_bigram"]),
-            self._bigram_share(i, ctx),
+            bigram_share,
             word_share,
             proximity,
             math.log1p(longest),

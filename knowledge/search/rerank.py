@@ -37,8 +37,35 @@ FEATURE_NAMES: tuple[str, ...] = (
     "local_trigram",
 )
 
-# Fitted weights, one per feature (see the module docstring). Until fitted: first stage only.
-WEIGHTS: tuple[float, ...] = (1.0,) + (0.0,) * (len(FEATURE_NAMES) - 1)
+# Fitted by `bench/retrieval/fit_reranker.py ../shared/eval/insqabench` (defaults: first-stage
+# depth 50, listwise softmax loss, L2 0.01, 200 Adam steps on standardised features, converted
+# back to raw units) on questions_dev, 2026-11-27. Grouped 5-fold CV by product: hit@5 0.700,
+# scoped hit@1 0.979 (first stage alone: 0.684 / 0.977).
+WEIGHTS: tuple[float, ...] = (
+    0.4365,  # base
+    0.2748,  # bm25_bigram
+    1.3505,  # bm25_unigram
+    0.6503,  # bm25_word
+    0.1277,  # bm25_title
+    0.1724,  # bm25_context
+    1.0150,  # coverage_bigram
+    2.2756,  # coverage_word
+    2.1419,  # proximity
+    0.4313,  # longest_run
+    1.1683,  # phrase_share
+    3.7648,  # cosine
+    2.1164,  # quantity
+    0.2659,  # heading
+    -0.5304,  # log_length
+    2.1870,  # product
+    -0.0203,  # rank
+    0.5206,  # bm25_flat
+    0.3452,  # missing
+    0.4487,  # lead
+    -0.5679,  # local_bigram
+    0.3967,  # local_word
+    0.3288,  # local_trigram
+)
 
 
 def score(weights: Sequence[float], features: Sequence[float]) -> float:

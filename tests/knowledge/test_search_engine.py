@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from knowledge.search.engine import Document, SearchIndex
-from knowledge.search.text import analyse, expand_query, normalize
+from knowledge.search.engine import DEFAULT_TUNING, Document, SearchIndex
+from knowledge.search.rerank import FEATURE_NAMES, WEIGHTS, phrase_match, score
+from knowledge.search.text import analyse, expand_query, normalize, quantities, zh_numeral
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +160,74 @@ def test_query_scaffolding_is_removed():
 def test_everyday_words_expand_to_clause_wording():
     assert "身故" in expand_query("孩子死亡了能赔多少")
     assert "变更" in expand_query("我想更改受益人")
+
+
+def test_quantities_fold_numerals_and_units():
+    assert quantities("自签收次日起十五天内") == quantities("15日内") == frozenset({"15日"})
+    assert quantities("给付基本保险金额的80％，年满18周岁") == frozenset({"80%", "18岁"})
+    assert quantities("两万元，一百零五日") == frozenset({"20000元", "105日"})
+    assert quantities("没有数量") == frozenset()
+    assert [zh_numeral(t) for t in ("十", "二十一", "三百六十五", "两万")] == [10, 21, 365, 20000]
+
+
+def test_phrase_match_finds_longest_verbatim_stretch():
+    text = "被保险人在等待期内确诊重大疾病的，我们退还已交保险费"
+    longest, covered = phrase_match(["等待期内确诊", "退还保费"], text)
+    assert longest == 6  # "等待期内确诊"
+    assert covered == 6  # "退还" and "保费" are 2-character stretches, not counted
+    assert phrase_match(["完全无关"], text) == (0, 0)
+    assert phrase_match([], text) == (0, 0)
+
+
+def test_candidates_carry_one_value_per_feature(index):
+    candidates = index.candidates("犹豫期内解除合同退还保费")
+    assert candidates, "the first stage finds the cooling-off clauses"
+    assert [c.base for c in candidates] == sorted((c.base for c in candidates), reverse=True)
+    named = dict(zip(FEATURE_NAMES, candidates[0].features, strict=True))
+    assert len(candidates[0].features) == len(FEATURE_NAMES) == len(WEIGHTS)
+    assert 0.0 < named["coverage_bigram"] <= 1.0
+    assert named["longest_run"] > 0
+    for c in candidates:
+        values = dict(zip(FEATURE_NAMES, c.features, strict=True))
+        for name in ("coverage_bigram", "coverage_word", "proximity", "phrase_share", "lead"):
+            assert 0.0 <= values[name] <= 1.0 + 1e-9, (name, values[name])
+        for name in ("local_bigram", "local_word", "local_trigram", "quantity", "heading"):
+            assert 0.0 <= values[name] <= 1.0 + 1e-9, (name, values[name])
+        assert -1e-9 <= values["cosine"] <= 1.0 + 1e-9
+
+
+def test_quantity_feature_rewards_the_stated_number():
+    docs = [
+        Document(id="ten", text="投保人收到保险单后十日内为犹豫期，可申请解除合同。"),
+        Document(id="fifteen", text="投保人收到保险单后十五日内为犹豫期，可申请解除合同。"),
+    ]
+    index = SearchIndex(docs)
+    by_id = {
+        c.id: dict(zip(FEATURE_NAMES, c.features, strict=True))
+        for c in index.candidates("犹豫期是15天吗")
+    }
+    assert by_id["fifteen"]["quantity"] == 1.0
+    assert by_id["ten"]["quantity"] == 0.0
+
+
+def test_reranker_is_deterministic_and_differs_from_first_stage_only(index):
+    query = "保险公司多长时间内核定理赔？"
+    again = SearchIndex(index.documents)
+    assert index.search(query) == again.search(query)
+    assert [h.id for h in index.search(query)] == [h.id for h in index.search(query)]
+    first_stage = SearchIndex(index.documents, tuning=replace(DEFAULT_TUNING, weights=None))
+    plain = first_stage.candidates(query)
+    assert [h.id for h in first_stage.search(query)] == [c.id for c in plain][:10]
+    # The re-ranked score is the dot product of the fitted weights and the features.
+    for hit, cand in zip(
+        index.search(query, limit=3),
+        sorted(plain, key=lambda c: (-score(WEIGHTS, c.features), c.index))[:3],
+        strict=True,
+    ):
+        assert hit.id == cand.id
+        assert hit.score == round(score(WEIGHTS, cand.features), 4)
+
+
+def test_weights_must_match_the_features():
+    with pytest.raises(ValueError):
+        SearchIndex([], tuning=replace(DEFAULT_TUNING, weights=(1.0, 2.0)))
