@@ -405,14 +405,16 @@ def dashboard_summary(*, user: User) -> dict:
     """The headline figures of the team dashboard for the manager's home page."""
     agents = visible_agents(user).values("pk")
     since = week_of(timezone.now()) - timedelta(weeks=DEFAULT_WEEKS - 1)
-    totals = AgentWeek.objects.filter(agent__in=agents, week__gte=since).aggregate(
+    totals = AgentWeek.objects.filter(agent_id__in=agents, week__gte=since).aggregate(
         started=Sum("started"),
         passed=Sum("passed"),
         scored=Sum("scored"),
         overall=Sum("overall_sum"),
         serious=Sum("serious"),
     )
-    open_weaknesses = Weakness.objects.filter(agent__in=agents, status=WeaknessStatus.OPEN).count()
+    open_weaknesses = Weakness.objects.filter(
+        agent_id__in=agents, status=WeaknessStatus.OPEN
+    ).count()
     scored = totals["scored"] or 0
     return {
         "started": totals["started"] or 0,
@@ -447,7 +449,7 @@ def manager_dashboard(*, user: User, weeks: int = DEFAULT_WEEKS) -> dict:
     if not whole_org:
         team_metrics = team_metrics.filter(team_id__in=[t.pk for t in teams])
     agent_weeks = AgentWeek.objects.filter(
-        organisation_id=organisation_id, week__gte=since, agent__in=agent_ids
+        organisation_id=organisation_id, week__gte=since, agent_id__in=agent_ids
     )
 
     # Team × skill heatmap (current profiles)
@@ -457,7 +459,7 @@ def manager_dashboard(*, user: User, weeks: int = DEFAULT_WEEKS) -> dict:
             organisation_id=organisation_id,
             kind=ProfileKind.ALL,
             score__isnull=False,
-            agent__in=agent_ids,
+            agent_id__in=agent_ids,
         )
         .values_list("agent__team_id", "skill")
         .annotate(avg=Avg("score"), n=Count("id"))
@@ -590,7 +592,7 @@ def manager_dashboard(*, user: User, weeks: int = DEFAULT_WEEKS) -> dict:
         for name in [name or username]
     }
     open_by_agent = dict(
-        Weakness.objects.filter(agent__in=agent_ids, status=WeaknessStatus.OPEN)
+        Weakness.objects.filter(agent_id__in=agent_ids, status=WeaknessStatus.OPEN)
         .values_list("agent_id")
         .annotate(n=Count("id"))
     )
@@ -643,7 +645,7 @@ def manager_dashboard(*, user: User, weeks: int = DEFAULT_WEEKS) -> dict:
     # Courses: completion and overdue
     progress = (
         AssignmentProgress.objects.filter(
-            assignment__organisation_id=organisation_id, agent__in=agent_ids
+            assignment__organisation_id=organisation_id, agent_id__in=agent_ids
         )
         .values_list("assignment_id")
         .annotate(
@@ -683,7 +685,7 @@ def manager_dashboard(*, user: User, weeks: int = DEFAULT_WEEKS) -> dict:
     effects = drill_effects(organisation_id)
     recurring = []
     for kind, code, agents in (
-        Weakness.objects.filter(agent__in=agent_ids, status=WeaknessStatus.OPEN)
+        Weakness.objects.filter(agent_id__in=agent_ids, status=WeaknessStatus.OPEN)
         .values_list("kind", "code")
         .annotate(n=Count("agent", distinct=True))
         .order_by("-n", "kind", "code")[:15]

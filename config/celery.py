@@ -9,6 +9,7 @@ must therefore be idempotent (see the tasks modules).
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -1,0 +1,165 @@
+"""Courses, assignments and progress: studied items, scenarios passed through a scorecard,
+overdue; only trainers build and assign."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from coaching.models import AssignmentProgress, Course
+from coaching.selectors import agent_assignments
+from coaching.services import (
+    assignment_create,
+    coaching_update_for_scorecard,
+    course_create,
+    course_item_add,
+)
+from config.errors import DomainError
+from knowledge.models import Article
+from tests.coaching.helpers import scored
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course(seeded_org, trainer, scenario_zh):
+    course = course_create(organisation=seeded_org, actor=trainer, title="新人合规入门")
+    article = Article.objects.get(organisation=seeded_org, slug="kb-cooling-off-period")
+    course_item_add(course=course, actor=trainer, kind="article", target_id=article.pk)
+    course_item_add(
+        course=course, actor=trainer, kind="scenario", target_id=scenario_zh.pk, pass_mark=70
+    )
+    return course
+
+
+def test_team_assignment_creates_progress_for_each_agent(course, trainer, team, agent):
+    teammate = UserFactory(username="mate", organisation=course.organisation, team=team)
+    assignment = assignment_create(
+        organisation=course.organisation,
+        actor=trainer,
+        course=course,
+        team=team,
+        due_at=timezone.now() + timedelta(days=7),
+    )
+    rows = AssignmentProgress.objects.filter(assignment=assignment)
+    assert rows.count() == 4  # 2 agents × 2 items
+    assert set(rows.values_list("agent_id", flat=True)) == {agent.pk, teammate.pk}
+    assert AuditEvent.objects.filter(action="assignment.created").exists()
+    # an item added later reaches the agents already assigned
+    case = course.organisation.cases.first()
+    course_item_add(course=course, actor=trainer, kind="case", target_id=case.pk)
+    assert rows.count() == 6
+
+
+def test_article_studied_and_scenario_passed(course, trainer, agent, login, scenario_zh):
+    assignment = assignment_create(
+        organisation=course.organisation, actor=trainer, course=course, agent=agent
+    )
+    client = login(agent)
+    page = client.get(f"/courses/{course.pk}/")
+    assert page.status_code == 200 and "新人合规入门" in page.content.decode()
+    article_item, scenario_item = course.items.order_by("order")
+    response = client.post(
+        f"/courses/{course.pk}/items/{article_item.pk}/studied/", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'data-testid="item-done"' in response.content.decode()
+    done = AssignmentProgress.objects.get(assignment=assignment, item=article_item)
+    assert done.status == "done" and done.completed_at is not None
+
+    # a scenario below the pass mark keeps the item open but records the best score
+    low = scored(agent, scenario=scenario_zh, overall=65, passed=True)
+    coaching_update_for_scorecard(scorecard_id=low.pk)
+    row = AssignmentProgress.objects.get(assignment=assignment, item=scenario_item)
+    assert row.status == "todo" and row.best_score == 65
+    high = scored(agent, scenario=scenario_zh, overall=82, passed=True)
+    coaching_update_for_scorecard(scorecard_id=high.pk)
+    row.refresh_from_db()
+    assert row.status == "done" and row.best_score == 82
+    [summary] = agent_assignments(agent)
+    assert summary["complete"] and summary["percent"] == 100
+    # a scenario item cannot be marked studied by hand
+    client.post(f"/courses/{course.pk}/items/{scenario_item.pk}/studied/")
+    assert AssignmentProgress.objects.get(pk=row.pk).best_score == 82
+
+
+def test_overdue_is_visible_to_agent_trainer_and_manager(course, trainer, agent, manager, login):
+    assignment = assignment_create(
+        organisation=course.organisation,
+        actor=trainer,
+        course=course,
+        agent=agent,
+        due_at=timezone.now() - timedelta(days=1),
+    )
+    [row] = agent_assignments(agent)
+    assert row["overdue"] and not row["complete"]
+    assert 'data-testid="overdue"' in login(agent).get("/").content.decode()
+    assert 'data-testid="overdue"' in login(agent).get(f"/courses/{course.pk}/").content.decode()
+    desk = login(trainer).get("/dashboard/trainer/")
+    assert desk.context["assignments"][0]["late_agents"] == 1
+    dashboard = login(manager).get("/dashboard/team/")
+    assert dashboard.context["courses"][0]["late"] == 1
+    progress = login(manager).get(f"/assignments/{assignment.pk}/")
+    assert progress.status_code == 200 and "badge-bad" in progress.content.decode()
+
+
+def test_course_builder_reorders_and_removes_with_htmx(course, trainer, login):
+    client = login(trainer)
+    first, second = course.items.order_by("order")
+    response = client.post(
+        f"/courses/{course.pk}/items/{second.pk}/move/up/", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'id="course-items"' in response.content.decode()
+    assert list(course.items.order_by("order").values_list("pk", flat=True)) == [
+        second.pk,
+        first.pk,
+    ]
+    client.post(f"/courses/{course.pk}/items/{first.pk}/remove/", HTTP_HX_REQUEST="true")
+    assert list(course.items.values_list("pk", flat=True)) == [second.pk]
+    # without htmx the same forms redirect back to the course page
+    response = client.post(
+        f"/courses/{course.pk}/items/", {"target": f"case:{course.organisation.cases.first().pk}"}
+    )
+    assert response.status_code == 302 and course.items.count() == 2
+
+
+def test_only_trainers_build_and_assign(course, agent, manager, login, api_client, trainer):
+    with pytest.raises(DomainError):
+        course_create(organisation=course.organisation, actor=agent, title="x")
+    with pytest.raises(DomainError):
+        assignment_create(
+            organisation=course.organisation, actor=manager, course=course, agent=agent
+        )
+    assert (
+        login(agent)
+        .post("/assignments/new/", {"course": course.pk, "to": f"agent:{agent.pk}"})
+        .status_code
+        == 403
+    )
+    assert login(agent).post("/courses/", {"title": "mine"}).status_code == 403
+    assert login(manager).post(f"/courses/{course.pk}/items/", {"target": "x"}).status_code == 403
+    api_client.force_authenticate(agent)
+    response = api_client.post(
+        "/api/v1/assignments/", {"course": course.pk, "agent": agent.pk}, format="json"
+    )
+    assert response.status_code == 403 and "detail" in response.json()
+    assert not course.assignments.exists()
+    # a trainer can, through the page and the API
+    api_client.force_authenticate(trainer)
+    response = api_client.post(
+        "/api/v1/assignments/", {"course": course.pk, "agent": agent.pk}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["course"] == course.pk
+
+
+def test_an_agent_sees_only_assigned_courses(
+    course, trainer, agent, agent_other_team, login, outsider
+):
+    assignment_create(organisation=course.organisation, actor=trainer, course=course, agent=agent)
+    assert login(agent).get(f"/courses/{course.pk}/").status_code == 200
+    assert login(agent_other_team).get(f"/courses/{course.pk}/").status_code == 404
+    assert login(outsider).get(f"/courses/{course.pk}/").status_code == 404
+    listing = login(agent).get("/courses/")
+    assert "新人合规入门" in listing.content.decode()
+    assert Course.objects.count() == 1
