@@ -9,7 +9,6 @@ must therefore be idempotent (see the tasks modules).
 import os
 
 from celery import Celery
-from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
