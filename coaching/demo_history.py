@@ -14,8 +14,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -91,7 +89,7 @@ def demo_history_seed(*, organisation: Organisation, weeks: int = 6, seed: int =
     sessions = calls = 0
     scorecard_ids: list[int] = []
     conversation_ids: list[int] = []
-    with transaction.atomic(), _nothing_for_workers(scorecard_ids):
+    with transaction.atomic():
         for item in plan:
             user = agents[item.profile.username]
             scenario = _pick_scenario(scenarios, item.profile, rng)
@@ -129,30 +127,6 @@ def demo_history_seed(*, organisation: Organisation, weeks: int = 6, seed: int =
         "course": course,
         "seconds": round(time.monotonic() - started, 1),
     }
-
-
-@contextmanager
-def _nothing_for_workers(scorecard_ids: list[int]) -> Iterator[None]:
-    """Hand nothing from the replayed history to the workers.
-
-    The services queue work for after the commit: a deep compliance check per agent turn, the
-    scoring message of each finished conversation and a coaching update per scorecard. Here the
-    scorecards are scored in this process and the coaching aggregates are rebuilt at the end,
-    and checks of turns that happened weeks ago have no one to warn. Queued, those thousands of
-    stale messages would sit in front of the first live session on the real-time queue. So the
-    commit callbacks registered inside this block are dropped, and the outbox rows of the
-    scorecards scored here are removed. Must run inside the transaction it cleans up.
-    """
-    from practice.models import OutboxMessage
-    from practice.scoring.pipeline import SCORE_TASK
-
-    connection = transaction.get_connection()
-    registered_before = len(connection.run_on_commit)
-    yield
-    del connection.run_on_commit[registered_before:]
-    OutboxMessage.objects.filter(
-        task=SCORE_TASK, sent_at__isnull=True, kwargs__scorecard_id__in=scorecard_ids
-    ).delete()
 
 
 def _plan(agents: dict[str, User], *, weeks: int, rng: random.Random) -> list[_Planned]:
@@ -212,12 +186,14 @@ def _play_session(user: User, scenario: Scenario, agent: DemoAgent, *, seed: int
         text = agent(reply)
         if text is None:
             break
-        _submitted, result = turn_take(conversation=conversation, user=user, text=text)
+        _submitted, result = turn_take(
+            conversation=conversation, user=user, text=text, deep_check=False
+        )
         reply = reply_from_meta(result.customer_turn.text, result.customer_turn.meta)
         conversation.refresh_from_db(fields=["state", "outcome", "status"])
         if reply.ended:
             break
-    session_finish(conversation=conversation, user=user)
+    session_finish(conversation=conversation, user=user, queue_scoring=False)
     Conversation.objects.filter(pk=conversation.pk).update(source=DEMO_SOURCE)
     return conversation
 
@@ -238,10 +214,8 @@ def _import_call(
         title = f"Call with {name} · {scenario.product.name_en or scenario.product.code}"
     else:
         title = f"{name}来电 · {scenario.product.name or scenario.product.code}"
-    try:
-        from practice.calls import call_import
-    except ImportError:  # an older checkout without the call import: store the call directly
-        return _store_call(organisation, importer, user, scenario, turns, title)
+    from practice.calls import call_import
+
     return call_import(
         organisation=organisation,
         actor=importer,
@@ -251,36 +225,8 @@ def _import_call(
         agent_username=user.username,
         product_code=scenario.product.code,
         source=CALL_SOURCE,
+        queue_scoring=False,
     )
-
-
-def _store_call(organisation, importer, user, scenario, turns, title) -> Conversation:
-    from practice.models import ConversationStatus
-    from practice.scoring.pipeline import scorecard_request
-
-    now = timezone.now()
-    conversation = Conversation.objects.create(
-        organisation=organisation,
-        kind=ConversationKind.CALL,
-        agent=user,
-        product=scenario.product,
-        title=title,
-        language=scenario.language,
-        status=ConversationStatus.FINISHED,
-        provider="offline",
-        model="rules+exemplars",
-        source=CALL_SOURCE,
-        created_by=importer,
-        started_at=now,
-        finished_at=now,
-        last_activity_at=now,
-    )
-    Turn.objects.bulk_create(
-        Turn(conversation=conversation, index=i, speaker=t["speaker"], text=t["text"])
-        for i, t in enumerate(turns)
-    )
-    scorecard_request(conversation=conversation)
-    return conversation
 
 
 def _score_pending(conversation: Conversation) -> list[int]:
@@ -292,7 +238,7 @@ def _score_pending(conversation: Conversation) -> list[int]:
         ).values_list("pk", flat=True)
     )
     for scorecard_id in ids:
-        scorecard_score(scorecard_id=scorecard_id)
+        scorecard_score(scorecard_id=scorecard_id, notify=False)
     return ids
 
 

@@ -104,6 +104,7 @@ def call_import(
     agent_username: str | None = None,
     product_code: str | None = None,
     source: str = "api",
+    queue_scoring: bool = True,
 ) -> Conversation:
     """Store a finished call with redacted text and queue its scoring (on commit)."""
     from practice.scoring.pipeline import scorecard_request
@@ -171,7 +172,7 @@ def call_import(
             "redacted": len(flags),
         },
     )
-    scorecard_request(conversation=conversation)
+    scorecard_request(conversation=conversation, queue=queue_scoring)
     return conversation
 
 

@@ -126,8 +126,11 @@ def _require_active(conversation: Conversation) -> None:
         raise Conflict(_("This session is already finished."), code="session_finished")
 
 
-def turn_submit(*, conversation: Conversation, user: User, text: str) -> SubmittedTurn:
-    """Store the agent's message and check it at once for compliance breaches."""
+def turn_submit(
+    *, conversation: Conversation, user: User, text: str, deep_check: bool = True
+) -> SubmittedTurn:
+    """Store the agent's message and check it at once for compliance breaches; the deeper check
+    of the conversation so far follows on the realtime queue (``deep_check``)."""
     text = clean_message(text)
     if conversation.agent_id != user.pk:
         raise DomainError(_("Only the agent of this session can speak in it."), code="not_yours")
@@ -175,7 +178,8 @@ def turn_submit(*, conversation: Conversation, user: User, text: str) -> Submitt
                 for finding in findings
             ]
             Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=timezone.now())
-            transaction.on_commit(lambda: _queue_deep_check(agent_turn.pk))
+            if deep_check:
+                transaction.on_commit(lambda: _queue_deep_check(agent_turn.pk))
     except IntegrityError as exc:  # another request stored a turn at this index first
         raise Conflict(
             _("Wait for the customer's reply before you send the next message."),
@@ -333,18 +337,18 @@ def reply_generate(*, conversation: Conversation) -> ReplyResult:
 
 
 def turn_take(
-    *, conversation: Conversation, user: User, text: str
+    *, conversation: Conversation, user: User, text: str, deep_check: bool = True
 ) -> tuple[SubmittedTurn, ReplyResult]:
     """The whole turn in one call: the agent's message, then the customer's reply."""
     from practice.budget import budget_check
 
     budget_check(conversation=conversation)
-    submitted = turn_submit(conversation=conversation, user=user, text=text)
+    submitted = turn_submit(conversation=conversation, user=user, text=text, deep_check=deep_check)
     return submitted, reply_generate(conversation=conversation)
 
 
 @transaction.atomic
-def session_finish(*, conversation: Conversation, user: User):
+def session_finish(*, conversation: Conversation, user: User, queue_scoring: bool = True):
     """End the session and queue its scoring. Finishing twice returns the same scorecard."""
     from practice.scoring.pipeline import scorecard_request
 
@@ -363,7 +367,7 @@ def session_finish(*, conversation: Conversation, user: User):
         conversation.save(update_fields=["status", "finished_at", "outcome"])
     elif conversation.status == ConversationStatus.ABANDONED:
         raise Conflict(_("This session was closed without scoring."), code="session_closed")
-    return scorecard_request(conversation=conversation)
+    return scorecard_request(conversation=conversation, queue=queue_scoring)
 
 
 @transaction.atomic

@@ -94,8 +94,12 @@ def outbox_drain(*, older_than_seconds: float = 5.0, limit: int = 200) -> int:
 
 
 @transaction.atomic
-def scorecard_request(*, conversation: Conversation, rubric: Rubric | None = None) -> Scorecard:
-    """The scorecard of ``conversation`` for the current rubric version, queued if new."""
+def scorecard_request(
+    *, conversation: Conversation, rubric: Rubric | None = None, queue: bool = True
+) -> Scorecard:
+    """The scorecard of ``conversation`` for the current rubric version, queued if new.
+
+    ``queue=False`` leaves the scoring to the caller (replaying history in one process)."""
     rubric = rubric or rubric_for(conversation)
     scorecard, created = Scorecard.objects.get_or_create(
         conversation=conversation,
@@ -106,7 +110,8 @@ def scorecard_request(*, conversation: Conversation, rubric: Rubric | None = Non
         Scorecard.objects.filter(conversation=conversation).exclude(pk=scorecard.pk).update(
             is_current=False
         )
-        outbox_enqueue(task=SCORE_TASK, kwargs={"scorecard_id": scorecard.pk})
+        if queue:
+            outbox_enqueue(task=SCORE_TASK, kwargs={"scorecard_id": scorecard.pk})
     return scorecard
 
 
@@ -155,7 +160,9 @@ def _release(scorecard_id: int, claim: str) -> None:
     )
 
 
-def scorecard_score(*, scorecard_id: int, claim: str | None = None) -> Scorecard | None:
+def scorecard_score(
+    *, scorecard_id: int, claim: str | None = None, notify: bool = True
+) -> Scorecard | None:
     """Score a pending scorecard. Idempotent: anything but pending is left alone, and only the
     delivery holding the claim does the work, so a model is never paid twice for one card."""
     claim = claim or f"local-{uuid.uuid4().hex}"
@@ -179,7 +186,7 @@ def scorecard_score(*, scorecard_id: int, claim: str | None = None) -> Scorecard
         _release(scorecard_id, claim)
         raise
     latency_ms = int((time.monotonic() - started) * 1000)
-    return _store(scorecard.pk, outcome, latency_ms=latency_ms)
+    return _store(scorecard.pk, outcome, latency_ms=latency_ms, notify=notify)
 
 
 def _judge_available() -> bool:
@@ -330,7 +337,7 @@ def _score_with_judge(conversation, scorecard, turns, product) -> dict:
 
 
 @transaction.atomic
-def _store(scorecard_id: int, outcome: dict, *, latency_ms: int) -> Scorecard:
+def _store(scorecard_id: int, outcome: dict, *, latency_ms: int, notify: bool = True) -> Scorecard:
     scorecard = Scorecard.objects.select_for_update().get(pk=scorecard_id)
     if scorecard.status != ScorecardStatus.PENDING:  # another delivery finished first
         return scorecard
@@ -379,7 +386,8 @@ def _store(scorecard_id: int, outcome: dict, *, latency_ms: int) -> Scorecard:
     scorecard.scored_at = timezone.now()
     scorecard.error = ""
     scorecard.save()
-    transaction.on_commit(lambda: _after_scored(scorecard.pk))
+    if notify:
+        transaction.on_commit(lambda: _after_scored(scorecard.pk))
     return scorecard
 
 
