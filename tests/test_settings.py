@@ -34,6 +34,7 @@ KEYS = (
     "OPENAI_BASE_URL",
     "LLM_PROVIDER",
     "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never in production
 )
 
 
