@@ -246,7 +246,8 @@ class _ReplyRun:
             yield from self._wait_for_other(agent_turn)
             return
         try:
-            conversation.refresh_from_db()
+            # Another request may have moved the state on; relations (scenario, product) stay cached.
+            conversation.refresh_from_db(fields=["state", "flags", "outcome", "status"])
             history = [
                 {"speaker": t.speaker, "text": t.text} for t in conversation.turns.order_by("index")
             ]

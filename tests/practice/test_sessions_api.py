@@ -157,3 +157,28 @@ def test_same_seed_replays_exactly(agent, scenario_en):
             services.turn_take(conversation=conversation, user=agent, text=text)
         replies.append(list(conversation.turns.order_by("index").values_list("text", flat=True)))
     assert replies[0] == replies[1]
+
+
+def test_turn_query_count_does_not_grow_with_the_conversation(api_client, agent, scenario_zh):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = start(api_client, agent, scenario_zh)
+    lines = [
+        "您好，我是安澜人寿的顾问李明，执业证号A12345。",
+        "想了解一下您家里的情况，孩子多大了？",
+        "您平时身体怎么样？",
+        "您现在有哪些保险？",
+        "您每年大概能拿出多少预算？",
+        "您最担心的是什么？",
+    ]
+    counts = []
+    for text in lines:
+        with CaptureQueriesContext(connection) as queries:
+            response = api_client.post(
+                f"/api/v1/sessions/{session['id']}/turns/", {"text": text}, format="json"
+            )
+        assert response.status_code == 201
+        counts.append(len(queries))
+    assert max(counts) <= 30, counts
+    assert counts[-1] <= counts[1] + 2, counts  # no growth with the number of turns
