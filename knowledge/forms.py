@@ -34,7 +34,8 @@ def yaml_field(form: forms.Form, name: str, default):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _("line %(line)s: ") % {"line": mark.line + 1} if mark is not None else ""
-        form.add_error(name, f"{where}{_('not valid YAML')} ({getattr(exc, 'problem', exc)})")
+        invalid = _("not valid YAML")
+        form.add_error(name, f"{where}{invalid} ({getattr(exc, 'problem', exc)})")
         return default
 
 
