@@ -73,6 +73,7 @@ _FILTERS = [
     OpenApiParameter("language", str, description="zh or en"),
     OpenApiParameter("difficulty", str, description="easy, medium or hard"),
     OpenApiParameter("product", str, description="A product code."),
+    OpenApiParameter("kind", str, description="micro: the short single-skill drills only"),
 ]
 
 
@@ -88,6 +89,7 @@ class ScenarioListApi(ListAPIView):
             language=params.get("language", ""),
             difficulty=params.get("difficulty", ""),
             product=params.get("product", ""),
+            micro_drills=params.get("kind") == "micro",
         )
 
 

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import ComplianceRule, Language, Product, Skill
 
+# Short single-skill drills (one objection, one disclosure) are scenarios whose code starts so;
+# the coaching app creates them and recommends them for weaknesses.
+MICRO_DRILL_PREFIX = "micro-"
+
 
 class Speaker(models.TextChoices):
     AGENT = "agent", _("Agent")
@@ -179,6 +183,10 @@ class Scenario(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:scenario", args=[self.code])
+
+    @property
+    def is_micro_drill(self) -> bool:
+        return self.code.startswith(MICRO_DRILL_PREFIX)
 
     def as_record(self) -> dict:
         """The scenario as the persona engine and the LLM layer read it (content-format.md)."""

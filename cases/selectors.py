@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import Organisation, User
 from accounts.selectors import scope, scoped_get
-from cases.models import Case, CaseAnnotation, CaseTurn, Rubric, Scenario
+from cases.models import MICRO_DRILL_PREFIX, Case, CaseAnnotation, CaseTurn, Rubric, Scenario
 from knowledge.models import Skill
 from knowledge.selectors import with_json_value
 from knowledge.vocabulary import SKILL_CODES
@@ -70,8 +70,14 @@ def scenario_list(
     difficulty: str = "",
     product: str = "",
     include_inactive: bool = False,
+    micro_drills: bool = False,
 ) -> QuerySet[Scenario]:
+    """Full practice scenarios, or (``micro_drills``) only the short single-skill drills."""
     scenarios = scope(Scenario.objects.select_related("product", "rubric"), user)
+    if micro_drills:
+        scenarios = scenarios.filter(code__startswith=MICRO_DRILL_PREFIX)
+    else:
+        scenarios = scenarios.exclude(code__startswith=MICRO_DRILL_PREFIX)
     if not include_inactive:
         scenarios = scenarios.filter(is_active=True)
     if language:

@@ -158,13 +158,14 @@ def case_practise(request, slug: str):
 # --- Scenarios ----------------------------------------------------------------------------
 @member_required
 def scenario_list(request):
-    filters = _filters(request, ("language", "difficulty", "product"))
+    filters = _filters(request, ("language", "difficulty", "product", "kind"))
     scenarios = selectors.scenario_list(
         user=request.user,
         language=filters["language"],
         difficulty=filters["difficulty"],
         product=filters["product"],
         include_inactive=request.user.is_trainer,
+        micro_drills=filters["kind"] == "micro",
     )
     context = {"scenarios": scenarios, "filters": filters}
     if request.htmx and request.htmx.target == "scenario-list":

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role, Team, User
 from accounts.services import audit_record
-from cases.models import AnnotationKind, Case, CaseAnnotation, Scenario
+from cases.models import MICRO_DRILL_PREFIX, AnnotationKind, Case, CaseAnnotation, Scenario
 from coaching.history import Scored, load_histories, skill_evidence, week_of
 from coaching.models import (
     AgentWeek,
@@ -466,7 +466,7 @@ def coaching_rebuild(*, organisation: Organisation) -> dict:
 
 # --- Drills -------------------------------------------------------------------------------
 _MINUTES = {"easy": 10, "medium": 15, "hard": 20}
-MICRO_PREFIX = "micro-"
+MICRO_PREFIX = MICRO_DRILL_PREFIX
 
 
 def _ordered_skills(codes: Iterable[str]) -> list[str]:
