@@ -121,11 +121,21 @@ _SENTENCE_GUARDS = {rule: _rx(p) for rule, p in lx.SENTENCE_GUARDS.items()}
 _TURN_GUARDS = {rule: _rx(p) for rule, p in lx.TURN_GUARDS.items()}
 _NEG_ZH = re.compile(lx.NEGATION_PREFIX_ZH)
 _NEG_EN = _rx(lx.NEGATION_PREFIX_EN)
+_NEG_IMMEDIATE_ZH = re.compile(lx.NEGATION_IMMEDIATE_ZH + "$")
+_NEG_CLAUSE = _rx(lx.NEGATION_CLAUSE)
+_QUOTE = re.compile(lx.QUOTATION)
+_MENTION_BEFORE = _rx(lx.MENTION_FRAME_BEFORE)
+_MENTION_AFTER = _rx(lx.MENTION_FRAME_AFTER)
+_QUOTE_CHAIN = re.compile(lx.QUOTE_CHAIN)
+_SELF_SPEECH = _rx(lx.SELF_SPEECH)
+_GUARANTEE_TERMS = _rx(lx.GUARANTEE_TERMS)
+_FLOOR_CONTEXT = _rx(lx.FLOOR_CONTEXT)
+_NO_WAIT_SCOPE = _rx(lx.NO_WAIT_SCOPE)
+_IMMEDIATE_COVER = _rx(lx.IMMEDIATE_COVER)
+_FIRST_PERSON_EN = _rx(r"\b(?:I|I'll|I'd|I've|I'm|we|we'll|let me|me)\b")
+_ECHO_QUESTION = re.compile(r"^[^，,。.!！]{1,14}[?？]$")
 _CORRECTION = _rx(lx.CORRECTION_ZH + "|" + lx.CORRECTION_EN)
-_QUOTING = _rx(
-    r"有人说|别人说|人家说|您说的|你说的|您听说|你听说|网上说|您朋友说|您同事说|邻居说|所谓|"
-    r"\bpeople say\b|\byou (?:mentioned|said|heard)\b|\bsomeone told\b|\byour (?:colleague|friend)"
-)
+_QUOTING = _rx(lx.QUOTING_OTHERS)
 _ASKING_BACK = _rx(
     r"是不是|是否|您觉得|你觉得|您担心|你担心|您是想|你是想|难道|\bdo you think\b|\bare you (?:worried|"
     r"thinking)\b|\bdid (?:someone|anyone) (?:tell|say)\b|\bhave you heard\b|\bis that what\b"
@@ -156,6 +166,8 @@ _EXCLUSION_CAUSES = _rx(lx.EXCLUSION_CAUSES)
 _COOLING_TERM = _rx(lx.COOLING_OFF_TERM)
 _COOLING_MEANING = _rx(lx.COOLING_OFF_MEANING)
 _COOLING_NEGATED = _rx(r"(?:没有|无|不设|不存在)(?:什么)?(?:犹豫期|冷静期)|\bno (?:cooling|free)")
+_SHORT_TERM = _rx(lx.SHORT_TERM)
+_COOLING_DESCRIBED = _rx(lx.COOLING_OFF_DESCRIBED)
 _DISCLOSURE = _rx(lx.DISCLOSURE_DUTY)
 _DISCLOSURE_NEGATED = _rx(r"(?:不用|不必|没必要|别|不需要)(?:那么)?(?:如实|照实)|\bno need to be\b")
 _AGREES = _rx(lx.CUSTOMER_AGREES)
@@ -216,12 +228,59 @@ def _clause_start(text: str, sentence_start: int, pos: int) -> int:
 
 
 def _negated_before(text: str, clause_start: int, pos: int) -> bool:
-    """Whether a negation stands just before ``pos`` in its clause."""
+    """Whether a negation governs ``pos`` in its clause.
+
+    A negation word just before the phrase ("不是存款", "别转我个人账户", "not a deposit"), a
+    bare negator right in front of it ("不代签"), or a clause that opens by denying existence
+    ("没有任何产品的收益是国家担保的", "no product is backed by the state").
+    """
     prefix = text[clause_start:pos]
+    if _NEG_CLAUSE.search(prefix):
+        return True
     if _CJK.search(prefix[-8:] or ""):
-        return bool(_NEG_ZH.search(prefix[-8:]))
+        return bool(_NEG_ZH.search(prefix[-8:]) or _NEG_IMMEDIATE_ZH.search(prefix))
     words = prefix.split()[-4:]
     return bool(_NEG_EN.search(" ".join(words)))
+
+
+def _mention_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted phrases the agent mentions rather than asserts.
+
+    A quotation is a mention when what frames it says so: someone else's words ("您刚才说
+    “国家担保”", "you said it's 'risk-free'"), a prohibition ("不能说“比存款划算”", "never say
+    \"...\""), or a correction right after it ("“稳赚不赔”这个说法不对"). Quotations that follow
+    a mention with nothing but punctuation or "or/和" between them share its frame. The agent's
+    own words in quotation marks ("我跟您说“保本”") stay assertions.
+    """
+    spans: list[tuple[int, int]] = []
+    previous_end = -1
+    for m in _QUOTE.finditer(text):
+        start, end = m.start(), m.end()
+        if previous_end >= 0 and _QUOTE_CHAIN.fullmatch(text[previous_end:start]):
+            spans.append((start, end))
+            previous_end = end
+            continue
+        window_start = max(0, start - 40)
+        breaks = [b.end() for b in re.finditer(r"[。！？!?\n]", text[window_start:start])]
+        before = text[window_start + (breaks[-1] if breaks else 0) : start]
+        after = text[end : end + 16]
+        framed = (
+            _MENTION_BEFORE.search(before) and not _SELF_SPEECH.search(before)
+        ) or _MENTION_AFTER.match(after)
+        if framed:
+            spans.append((start, end))
+            previous_end = end
+        else:
+            previous_end = -1
+    return spans
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,30 +357,64 @@ class _Candidate:
     detail: str
 
 
+def _clause_around(text: str, sentence_start: int, sentence_end: int, pos: int) -> str:
+    """The clause of the sentence that contains ``pos``."""
+    begin = _clause_start(text, sentence_start, pos)
+    brk = _CLAUSE_BREAK.search(text, pos, sentence_end)
+    return text[begin : brk.start() if brk else sentence_end]
+
+
 def _rule_specific_veto(
-    rule: str, match: re.Match[str], sentence: str, turn_text: str, product_type: str | None
+    rule: str,
+    match: re.Match[str],
+    span: tuple[int, int],
+    text: str,
+    product_type: str | None,
 ) -> bool:
     """Cases a pattern cannot express: true statements that look like violations."""
     matched = match.group(0)
-    # Accident cover really has no waiting period.
-    if (
-        rule == "exaggerated_coverage"
-        and re.search(r"等待期|waiting period|kicks in|starts in|covered from", matched, _FLAGS)
-        and (
-            product_type == "accident"
-            or re.search(r"意外险|accident (?:cover|plan|policy)", sentence, _FLAGS)
-        )
-    ):
-        return True
-    if rule == "guaranteed_return":
-        rate = _RATE_VALUE.search(matched)
-        # A contract's minimum guaranteed crediting rate (universal life) is a true statement.
+    sentence = text[span[0] : span[1]]
+    if rule == "exaggerated_coverage" and _IMMEDIATE_COVER.search(matched):
+        # Cover from day one is true of accident cover, of products without a waiting period
+        # and of renewals; "意外没有等待期" says nothing about illness.
+        if product_type in lx.NO_WAITING_PERIOD_TYPES:
+            return True
+        clause = _clause_around(text, span[0], span[1], match.start())
         if (
-            rate
-            and float(rate.group(1)) <= 2.5
-            and re.search(r"合同|最低|minimum|contract", sentence, _FLAGS)
+            not re.search(lx.ILLNESS_SCOPE, clause, _FLAGS)
+            and (
+                _NO_WAIT_SCOPE.search(clause)
+                # "意外险、养老年金：无等待期": the subject stands earlier in the sentence.
+                or (
+                    _NO_WAIT_SCOPE.search(text, span[0], match.start())
+                    and not re.search(lx.ILLNESS_SCOPE, text[span[0] : match.start()], _FLAGS)
+                )
+            )
         ):
             return True
+    if rule == "guaranteed_return":
+        # "最低保证利率", "保证利益", "the guaranteed column": names of contract terms.
+        for term in _GUARANTEE_TERMS.finditer(sentence):
+            if span[0] + term.start() <= match.start() < span[0] + term.end():
+                return True
+        rates = [float(r.group(1)) for r in _RATE_VALUE.finditer(sentence)]
+        # A contract's minimum guaranteed crediting rate (universal life) is a true statement.
+        if rates and max(rates) <= 2.5 and _FLOOR_CONTEXT.search(sentence):
+            return True
+        # "保底利率是写进合同的": the floor named as a contract term, with no higher figure.
+        if (
+            re.search(r"保底|最低|floor|minimum", matched, _FLAGS)
+            and re.search(r"合同|contract", sentence, _FLAGS)
+            and all(float(r.group(1)) <= 2.5 for r in _RATE_VALUE.finditer(sentence))
+        ):
+            return True
+    # "for you … sign" needs the agent as the one who signs, not "if you sign today".
+    if (
+        rule == "proxy_signature"
+        and detect_language(sentence) == "en"
+        and not _FIRST_PERSON_EN.search(sentence)
+    ):
+        return True
     if rule == "competitor_disparagement" and re.search(
         r"我们|我司|咱们|our (?:company|claims)", sentence, _FLAGS
     ):
@@ -339,33 +432,45 @@ def _rule_specific_veto(
 
 
 def _concept_pair_strength(
-    rule: str, text: str, s: int, e: int, sentence: str, product_type: str | None
+    rule: str,
+    text: str,
+    span: tuple[int, int],
+    product_type: str | None,
+    mentions: Sequence[tuple[int, int]],
 ) -> float:
     """Strength of the best concept pair of ``rule`` found in the sentence ``text[s:e]``."""
+    s, e = span
     best = 0.0
     for slot_a, slot_b, weight in _CONCEPT_PAIRS.get(rule, ()):
-        a = slot_a.search(text, s, e)
-        if not a:
+        if weight <= best:
             continue
-        b = next(
-            (
-                m
-                for m in slot_b.finditer(text, s, e)
-                if m.start() >= a.end() or m.end() <= a.start()
-            ),
-            None,
-        )
-        if not b:
-            continue
-        first = a if a.start() <= b.start() else b
-        if rule in lx.NEGATABLE_RULES and (
-            _negated_before(text, _clause_start(text, s, first.start()), first.start())
-            or _negated_before(text, _clause_start(text, s, b.start()), b.start())
-        ):
-            continue
-        if _rule_specific_veto(rule, b, sentence, text, product_type):
-            continue
-        best = max(best, weight)
+        for a in slot_a.finditer(text, s, e):
+            if _inside(a.start(), a.end(), mentions):
+                continue
+            if rule == "guaranteed_return" and _rule_specific_veto(
+                rule, a, span, text, product_type
+            ):
+                continue
+            b = next(
+                (
+                    m
+                    for m in slot_b.finditer(text, s, e)
+                    if (m.start() >= a.end() or m.end() <= a.start())
+                    and not _inside(m.start(), m.end(), mentions)
+                ),
+                None,
+            )
+            if not b:
+                break
+            if rule in lx.NEGATABLE_RULES and (
+                _negated_before(text, _clause_start(text, s, a.start()), a.start())
+                or _negated_before(text, _clause_start(text, s, b.start()), b.start())
+            ):
+                continue
+            if _rule_specific_veto(rule, b, span, text, product_type):
+                continue
+            best = max(best, weight)
+            break
     return best
 
 
@@ -375,6 +480,7 @@ def _scan_agent_turn(
     spans = _sentence_spans(text)
     index = _index()
     turn_has_correction = bool(_CORRECTION.search(text))
+    mentions = _mention_spans(text) if _QUOTE.search(text) else []
     candidates: list[_Candidate] = []
 
     vectors = [index.vector(text[s:e]) for s, e in spans]
@@ -394,20 +500,27 @@ def _scan_agent_turn(
                 continue
             if _QUESTION_END.search(sentence) and _ASKING_BACK.search(sentence):
                 continue
+            if mentions and _inside(s, e, mentions):
+                continue
             pos_sim, neg_sim = index.similarity(vec, rule)
             strength = 0.0
             for pattern, weight in patterns:
+                if weight <= strength:
+                    continue
                 for m in pattern.finditer(text, s, e):
+                    if mentions and _inside(m.start(), min(m.end(), m.start() + 2), mentions):
+                        continue
                     if rule in lx.NEGATABLE_RULES and _negated_before(
                         text, _clause_start(text, s, m.start()), m.start()
                     ):
                         continue
-                    if _rule_specific_veto(rule, m, sentence, text, product_type):
+                    if _rule_specific_veto(rule, m, (s, e), text, product_type):
                         continue
                     strength = max(strength, weight)
+                    break
             # Concept pairs read statements only: a question asks, it does not promise.
             if not strength and not _QUESTION_END.search(sentence):
-                strength = _concept_pair_strength(rule, text, s, e, sentence, product_type)
+                strength = _concept_pair_strength(rule, text, (s, e), product_type, mentions)
             if strength and turn_guard and turn_guard.search(text) and strength < 0.95:
                 strength = 0.0
             if strength:
@@ -415,7 +528,11 @@ def _scan_agent_turn(
                 if neg_sim > pos_sim + 0.1:
                     confidence -= 0.15
                 detail = "pattern"
-            elif pos_sim >= SIMILARITY_ALONE and pos_sim > neg_sim + 0.1:
+            elif (
+                pos_sim >= SIMILARITY_ALONE
+                and pos_sim > neg_sim + 0.1
+                and not (mentions and _overlaps(s, e, mentions))
+            ):
                 confidence = 0.35 + pos_sim * 0.5
                 detail = "similarity"
             else:
@@ -426,7 +543,10 @@ def _scan_agent_turn(
         if best:
             candidates.append(best)
 
-    candidates.extend(_context_candidates(text, spans, previous_customer_text, candidates))
+    # "等待期？那个不重要": a question the agent echoes before answering it is the context too.
+    echoes = [text[s:e] for s, e in spans if _ECHO_QUESTION.match(text[s:e])]
+    context = " ".join([previous_customer_text, *echoes]).strip()
+    candidates.extend(_context_candidates(text, spans, context, candidates))
     return candidates
 
 
@@ -452,7 +572,14 @@ def _context_candidates(
         guard = _SENTENCE_GUARDS.get(guard_rule)
         for s, e in spans:
             sentence = text[s:e]
-            if rx.search(sentence) and not (guard and guard.search(sentence)):
+            if guard and guard.search(sentence):
+                continue
+            for m in rx.finditer(text, s, e):
+                # "不用给我现金" refuses what "给我" would otherwise offer.
+                if guard_rule in lx.NEGATABLE_RULES and _negated_before(
+                    text, _clause_start(text, s, m.start()), m.start()
+                ):
+                    continue
                 return s, e
         return None
 
@@ -601,6 +728,10 @@ def _checkpoints(
                     mark("cooling_off_disclosed", i, text[s:e])
                     break
         for s, e in _sentence_spans(text):
+            if _COOLING_DESCRIBED.search(text[s:e]):
+                mark("cooling_off_disclosed", i, text[s:e])
+                break
+        for s, e in _sentence_spans(text):
             sentence = text[s:e]
             if _DISCLOSURE.search(sentence) and not _DISCLOSURE_NEGATED.search(sentence):
                 mark("disclosure_duty_reminded", i, sentence)
@@ -612,6 +743,23 @@ def _checkpoints(
     for code in CHECKPOINT_CODES:
         hits.setdefault(code, CheckpointHit(code, False, None, ""))
     return {code: hits[code] for code in CHECKPOINT_CODES}
+
+
+def _says_short_term_has_no_cooling_off(
+    turns: Sequence[Mapping[str, str]], product_type: str | None
+) -> bool:
+    """A one-year product has no cooling-off period; saying so is the disclosure it needs."""
+    for turn in turns:
+        if turn.get("speaker") != "agent":
+            continue
+        text = turn.get("text", "")
+        for s, e in _sentence_spans(text):
+            sentence = text[s:e]
+            if _COOLING_NEGATED.search(sentence) and (
+                product_type in lx.SHORT_TERM_TYPES or _SHORT_TERM.search(sentence)
+            ):
+                return True
+    return False
 
 
 def _next_step_turn(turns: Sequence[Mapping[str, str]], close_turn: int | None) -> int | None:
@@ -692,7 +840,11 @@ def analyse_dialogue(
     close_turn = _close_turn(turns)
     reached_close = close_turn is not None
     checkpoints = _checkpoints(turns, findings, reached_close, close_turn)
-    if reached_close and not checkpoints["cooling_off_disclosed"].reached:
+    if (
+        reached_close
+        and not checkpoints["cooling_off_disclosed"].reached
+        and not _says_short_term_has_no_cooling_off(turns, product_type)
+    ):
         findings.append(
             Finding(
                 "cooling_off_omitted",

@@ -14,30 +14,95 @@ from __future__ import annotations
 # Rates such as "4.5%", "百分之四", "4个点".
 RATE = (
     r"(?:\d+(?:\.\d+)?\s*(?:%|％|个点|厘)|[一二两三四五六七八九十]+(?:点[一二三四五六七八九])?\s*(?:个点|厘)|"
-    r"百分之[一二三四五六七八九十\d.点]+)"
+    r"百分之[一二三四五六七八九十\d.点]+|(?:\d+|[一二两三四五六七八九十])点几(?:个点)?|"
+    r"(?:\d+|[一二两三四五六七八九十])个多点)"
 )
-CERTAIN = r"(?:稳稳当当|稳稳|稳定|保证|固定|肯定|铁定|至少|少说|起码|最低也|怎么也|一定|保底|妥妥|照样|确定|板上钉钉|雷打不动)"
+CERTAIN = r"(?:稳稳当当|稳稳|稳定|保证|固定|肯定|铁定|至少|少说|起码|最低也|怎么也|一定|保底|妥妥|照样|确定|板上钉钉|雷打不动|锁定|锁住|稳在|稳的|实打实的?)"
 
 # Words that, just before a risky phrase, say the agent is denying it ("这不是存款").
 NEGATION_PREFIX_ZH = (
     r"(?:不是|并不|并非|绝不是|不能说|不能讲|不可以说|不等于|不代表|不意味着|谈不上|算不上|"
     r"不存在|没有所谓|哪有|不会是|不要以为|别以为|别听|不能|不可能|不保证|没法|无法|不一定|不会|不给|"
-    r"不送|不返|不收|不替|不帮|不代|从不|从来不|禁止|严禁)"
+    r"不送|不返|不收|不替|不帮|不代|从不|从来不|禁止|严禁|不用|不要|不必|不需要|不应该|不应|不得|"
+    r"不允许|千万别|(?<![特区级派告识分])别(?![家人的处样扭急着客]))"
+)
+# A bare negator right in front of the phrase ("不代签", "没转给我").
+NEGATION_IMMEDIATE_ZH = r"(?:不|没|未|勿|莫|非|别)"
+# A clause that opens by denying existence negates what follows in it.
+NEGATION_CLAUSE = (
+    r"没有任何|没有哪(?:个|家|款|一)|从来没有|任何[^，。；]{0,8}都不|"
+    r"不(?:能|会|可以)(?:也不(?:能|会))?(?:给|送|返|提供|收|替|帮|代)|"
+    r"(?:不能|不要|不可以|不可|别|不得|切勿|千万别)把|"
+    r"(?:不是|并非|并不是)(?![^，。；]*(?:而是|但是|但|只是|却))|"
+    r"\b(?:can't|cannot|won't|will not|don't|do not|never) (?:offer|give|pay|take|accept|sign|"
+    r"collect)\b|"
+    r"\b(?:no|none of the|not a single|not one) (?:product|products|insurer|insurers|policy|"
+    r"policies|company|companies|plan|plans|one)\b|\bnobody can\b|\bno one can\b"
 )
 NEGATION_PREFIX_EN = (
     r"\b(?:not|isn't|is not|aren't|are not|wasn't|doesn't|does not|don't|do not|never|no|"
-    r"can't|cannot|can not|won't|will not|nobody|neither|nor|without)\b"
+    r"can't|cannot|can not|won't|will not|nobody|neither|nor|without|rather than|instead of|"
+    r"as opposed to|unlike)\b"
+)
+
+# Quotations inside a turn, and what makes one a mention rather than an assertion.
+QUOTATION = r"“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|‘[^’]{1,200}’|\"[^\"\n]{1,200}\""
+MENTION_FRAME_BEFORE = (
+    r"说|讲|称|问|叫|以为|认为|觉得|担心|听说|听到|提到|写着|说法|话术|口径|标榜|宣传|"
+    r"不能|不要|不可|不得|不该|别|禁止|严禁|切忌|避免|红线|不说|"
+    r"\b(?:say|says|said|saying|told|tell|heard|hear|mention\w*|think|thinks|thought|claim\w*|"
+    r"call\w*|describe\w*|promis\w*|never|don't|do not|avoid|no|not|words like|lines like|"
+    r"phrases like|such as)\b"
+)
+MENTION_FRAME_AFTER = (
+    r"\s*[，,、]?\s*(?:这(?:个|种)?(?:说法|话)?(?:不对|不准确|是错的|是误解|不成立)|是误解|不对|"
+    r"不准确|这是(?:违规|诋毁|误导)|属于|是违规|"
+    r"(?:is|are|was) (?:wrong|not true|a myth|misleading|a violation|false)|isn't true|"
+    r"(?:-|–|—)\s*that(?:'s| is) (?:a violation|disparagement|misleading|wrong))"
+)
+# Between two quotations that share one frame: punctuation, spaces, "or/和/或".
+QUOTE_CHAIN = r"[\s，,、/；;：:。.]*(?:或者?|和|以及|还有|\bor\b|\band\b)?[\s，,、/；;：:]*"
+# The agent quoting himself is still the agent speaking.
+SELF_SPEECH = r"我(?:跟|和|给|对)?(?:您|你)?(?:说|讲|保证|承诺)|\bI (?:tell|told|promise|say)\b"
+# Other people's words quoted by the agent.
+QUOTING_OTHERS = (
+    r"有人说|别人说|人家说|您说的|你说的|您听说|你听说|网上说|您朋友说|您同事说|邻居说|所谓|"
+    r"很多人(?:以为|觉得|认为)|有人(?:以为|觉得|认为)|"
+    r"\bpeople (?:say|think|assume)\b|\byou (?:mentioned|said|heard)\b|\bsomeone told\b|"
+    r"\byour (?:colleague|friend)|\b(?:a lot of|many|most) people (?:think|assume|believe)\b"
+)
+
+# Names of contract terms that contain "保证"/"guaranteed" without promising anything.
+GUARANTEE_TERMS = (
+    r"最低保证(?:结算)?(?:利率)?|保证利益|保证(?:的)?(?:那)?(?:部分|一栏|栏)|保证续保|保证领取|"
+    r"保证给付|保证期|(?:能|可以)?保证的(?:是|就是)(?!收益|回报|利息|分红|红利|\d)|保证(?:的)?(?:现金价值|保额)|(?:哪些|什么)是保证的|合同保证的只有|保证的只有|"
+    r"\bguaranteed (?:minimum|floor|column|part|portion|cash values?|death benefit|renewal|"
+    r"benefits?|values?|rate of \d|minimum rate)\b|\bminimum guaranteed\b|\bguaranteed and non\b|"
+    r"\bonly the [^.;]{0,30} is guaranteed\b"
+)
+# Words that make a low stated rate the contract's floor.
+FLOOR_CONTEXT = r"合同|最低|保底|minimum|contract|floor"
+
+# "No waiting period" scoped to what really has none.
+NO_WAITING_PERIOD_TYPES = frozenset({"accident", "annuity"})
+NO_WAIT_SCOPE = r"意外|续保|年金|accident|renewal|renew|annuit"
+ILLNESS_SCOPE = r"疾病|生病|重疾|病了|得病|因病|illness|disease|sickness|critical"
+IMMEDIATE_COVER = (
+    r"等待期|生效|当天|马上|立刻|立即|第二天|waiting period|kicks in|starts in|covered from|"
+    r"day one|first day|right away|immediately"
 )
 
 # A sentence that corrects a belief rather than asserting it.
 CORRECTION_ZH = (
     r"(?:说法不对|不对的|这不对|是误解|误会|纠正|不准确|不是这样|不是真的|不能这么说|"
-    r"不能这样说|不好这么说|没有依据|有误|夸大|是错的)"
+    r"不能这样说|不好这么说|没有依据|有误|夸大|是错的|没有这回事|没这回事|没听说过?(?:有)?(?:这|什么)|"
+    r"要纠正|得纠正)"
 )
 CORRECTION_EN = (
     r"(?:\bnot (?:true|right|correct|accurate)\b|\bcorrect (?:that|this|you)\b|\bmisunderstand|"
     r"\bmisconception\b|\bthat's a myth\b|\bisn't (?:true|right|accurate)\b|\bI can't say that\b|"
-    r"\bno basis\b|\bwrong\b|\bcareful with (?:that|claims)\b)"
+    r"\bno basis\b|\bwrong\b|\bcareful with (?:that|claims)\b|\bnot aware of any\b|"
+    r"\bno such (?:notice|announcement|plan|thing)\b)"
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -162,13 +227,13 @@ RULE_PATTERNS: dict[str, list[tuple[str, float]]] = {
     ],
     "deposit_confusion": [
         (
-            r"(?:就是|其实就是|说白了就是|本质上就是|相当于|等于|就当是|就当|当成|当作|跟|和|与|像)"
+            r"(?:就是|其实就是|说白了就是|本质上就是|相当于|等于|就当是|就当|当成|当作|像)"
             r"(?:把钱)?(?:存钱|存款|存银行|存定期|存单|储蓄|定存|银行存款|零存整取|理财产品|理财)",
             0.85,
         ),
         (
             r"(?:跟|和|与|像|同)[^，。；,;]{0,8}?(?:存款|定期|定存|存钱|存银行|存单|储蓄)[^，。；,;]{0,4}?"
-            r"(?:一样|差不多|一个样|一回事|一个道理|类似|没区别|没(?:什么)?两样|没(?:什么)?差别)",
+            r"(?:一样|差不多|一个样|一回事|一个道理|类似|似的|没区别|没(?:什么)?两样|没(?:什么)?差别)",
             0.9,
         ),
         (
@@ -330,17 +395,18 @@ RULE_PATTERNS: dict[str, list[tuple[str, float]]] = {
         ),
         (
             r"\b(?:charges?|fees?|penalt(?:y|ies)|deductible|exclusions?)\b.{0,60}\b(?:small|tiny|"
-            r"negligible|nothing (?:to worry|much)|not (?:something|anything) (?:you need )?to worry)",
+            r"negligible|nothing (?:to worry|much)|not (?:something|anything) (?:you need )?to worry)\b"
+            r"(?! (?:hospital|medical|outpatient|claims?|bills?))",
             0.75,
         ),
     ],
     "induced_nondisclosure": [
         (
-            r"(?:全|都|直接|就|一律|统统)(?:勾|选|填|打|点|按|写)(?:“|\")?(?:否|没有|无|不|“否”)",
+            r"(?:全|都|直接|就|一律|统统|全部|全都)(?:勾|选|填|打|点|按|写)(?:“|\")?(?:否|没有|无|不|“否”)",
             0.9,
         ),
         (
-            r"(?:(?<![特区级派])别|不用|不要|没必要|不必|用不着)(?:往上)?(?:写|填|告知|报|提|说|申报|透露|勾)(?:了|上去|进去|这个|那个)?",
+            r"(?:(?<![特区级派])别|不用|不要|没必要|不必|用不着)(?:往上)?(?:写|填|告知|报|提|说(?![“\"「])|申报|透露|勾)(?:了|上去|进去|这个|那个)?",
             0.6,
         ),
         (
@@ -395,7 +461,7 @@ RULE_PATTERNS: dict[str, list[tuple[str, float]]] = {
     ],
     "improper_benefit": [
         (
-            r"(?:返|退|给|补)(?:您|你)(?:\S{0,6})?(?:两成|一成|[一二三四五六七八九十\d]+\s*(?:成|%|％|个点|点))",
+            r"(?:返|退|给|补)(?:您|你)(?!锁|算|讲|看|演示|按|说|保)(?:\S{0,6})?(?:两成|一成|[一二三四五六七八九十\d]+\s*(?:成|%|％|个点|点))",
             0.9,
         ),
         (r"(?:返佣|返点|返现|回扣|佣金(?:分|返|让)(?:给)?(?:您|你)|红包|好处费|介绍费)", 0.8),
@@ -686,14 +752,19 @@ RULE_PATTERNS: dict[str, list[tuple[str, float]]] = {
 SENTENCE_GUARDS: dict[str, str] = {
     "guaranteed_return": (
         r"不保证|不是保证|不能保证|无法保证|没法保证|不确定|不一定|只是假设|都是假设|仅供参考|"
-        r"可能(?:会)?(?:下调|调低|降低|往下|更低|没有|亏|损失)|会有损失|有风险|not guaranteed|"
+        r"可能(?:会)?(?:下调|调低|降低|往下|更低|没有|亏|损失|调整|变|为零|是零)|会有损失|有风险|不代表|"
+        r"要看|取决于|(?:是|都是|会|有|可能)浮动|浮动的|只是演示|都是演示|可分配盈余|\bdepends? on\b|\bsurplus\b|\bcan go down\b|"
+        r"\bnot (?:a forecast|a promise|locked)\b|\bno forecast\b|not guaranteed|"
         r"isn't guaranteed|aren't guaranteed|no guarantee|can't guarantee|cannot guarantee|"
-        r"illustrat|hypothetical|could be lower|may be lower|can be lower|could lose|can lose|"
+        r"\billustrat\w*\b[^.;]{0,20}\b(?:only|just|assum\w*|not (?:a|what)|hypothetical)|"
+        r"\b(?:only|just|merely) (?:an? )?illustrat|\bassumptions? only\b|hypothetical|could be lower|may be lower|can be lower|could lose|can lose|"
         r"might lose|may lose|not certain|保证续保|guaranteed renewal|现金价值|cash value|sum assured"
     ),
     "deposit_confusion": r"不是存款|不是储蓄|不是一回事|两回事|两码事|不一样|(?<!没)不同|(?<![没么])区别|不能比|没法比|不是一类|not a deposit|"
     r"isn't a (?:deposit|savings)|not (?:a )?savings|not the same|different from",
     "exaggerated_coverage": r"不是什么病|并不是所有|不是所有|不是都|并非都|有些不赔|不赔的情况|不在保障|"
+    r"只赔|只保|只报|列明|\bonly (?:pays?|covers?)\b|\bdefined in\b|\blisted in\b|"
+    r"\bnot (?:for )?(?:every|all|any)\b|declared|underwrit|"
     r"除外承保|核保|免赔|扣除|范围内|合同约定|约定的|合理且必要|社保目录|not everything|doesn't cover everything|not all|\bexcept (?:for|when|if)\b|excluded",
     "regulator_endorsement": r"不是国家|不等于|不代表|不能说|也不能|并不|(?:没有|没|不|并不|未)\S{0,3}(?:担保|兜底|背书)|"
     r"not government|isn't government|"
@@ -707,8 +778,11 @@ SENTENCE_GUARDS: dict[str, str] = {
     "improper_benefit": r"违规|不能给|不可以|不允许|不能返|没有返|not allowed|can't offer|cannot offer|"
     r"against the rules|no rebates?",
     "induced_nondisclosure": r"如实|照实|一定要写|要写上|都写上|实际情况|truthfully|fully|declare it|"
+    r"smoke-free|quit for|once you(?:'ve| have) (?:quit|stopped)|"
     r"put (?:it|that) down|please do",
     "false_urgency": r"不着急|不用急|不急|慢慢|没有(?:停售|涨价|调价)|不会(?:停售|涨价)|随年龄|年龄(?:增长|增加)|"
+    r"生日|大一岁|投保年龄|官网|公告|自己查|可以查|查得到|\bbirthday\b|\bpublished\b|\bnotice\b.{0,40}"
+    r"\b(?:yourself|link|website|check)\b|\bread it yourself\b|"
     r"no rush|no hurry|take your time|no pressure|with age|as you get older|each birthday",
     "concealed_exclusions": r"等待期(?:是|为|有)?\s*\d|\d+\s*天(?:的)?等待期|不在保障范围|比如|例如|"
     r"\d+-day waiting|for example|such as",
@@ -716,7 +790,10 @@ SENTENCE_GUARDS: dict[str, str] = {
 
 # A whole agent turn that disclaims certainty silences weak return claims in it.
 TURN_GUARDS: dict[str, str] = {
-    "guaranteed_return": r"不保证|不是保证的|不能保证|只是假设|not guaranteed|no guarantee|"
+    "false_urgency": r"不着急|不用急|慢慢考虑|没有停售|没有(?:任何)?(?:停售|涨价|调价)的?(?:通知|消息|计划)|"
+    r"\bno rush\b|\bno hurry\b|\btake your time\b|\bno deadline\b|\bin your own time\b|"
+    r"\bnot aware of any\b",
+    "guaranteed_return": r"不保证|不是保证的|不能保证|只是假设|只是演示|not guaranteed|no guarantee|"
     r"aren't guaranteed|isn't guaranteed|illustration only",
 }
 
@@ -740,6 +817,7 @@ NEGATABLE_RULES = frozenset(
 # ---------------------------------------------------------------------------------------------
 
 CUSTOMER_ASKS_LIMITS = (
+    r"退的话|退了|拿回多少|亏多少|损失多少|扣多少|扣不扣|扣钱|扣费|随时取|用钱|急用|取出|"
     r"等待期|不赔|免责|除外|条款|小字|细则|坑|限制|退保|提前取|中途|拿出来|手续费|免赔|高风险|不保|"
     r"exclusion|waiting period|fine print|small print|not covered|isn't covered|catch|"
     r"early|withdraw|surrender|charges?|fees?|penalt|deductible|limit|cancel|get out|money back|"
@@ -754,11 +832,16 @@ AGENT_DISMISSES = (
     r"don't worry|no need to worry|"
     r"boilerplate|doesn't matter|nothing to worry|tiny|\bsmall\b|\bminor\b|\btrivial\b|"
     r"\b(?:no|not|nothing)\b[^.]{0,20}\bto worry about\b|negligible|"
-    r"I wouldn't worry|never comes up|rarely matters"
+    r"I wouldn't worry|never comes up|rarely matters|"
+    # denials of a real limitation, in answer to a question about it
+    r"不会的|没有的事|不存在的|都是全额|全额(?:退|拿回)|差不了多少|拿回不少|亏不了|^不扣|不扣(?:钱|费)?[，。,]|"
+    r"不收(?:钱|费)|随时(?:都)?能取|基本没有|几乎没有|^没有[，。,]|放心好了|本金(?:肯定|都|一直)在|没什么损失|没损失|用不上|不用操心|用不着|"
+    r"\bbarely notice\b|\brarely comes? into play\b|\bhardly ever\b|\bno (?:charge|fee|penalty|loss)\b|"
+    r"\bfull refund any ?time\b|\byou get (?:it all|everything) back\b"
 )
 
 CUSTOMER_ASKS_DECLARE = (
-    r"要写吗|要不要写|要填吗|要不要填|写不写|填不填|要告知吗|要说吗|要不要说|要紧吗|有影响吗|影响投保|能买吗|"
+    r"要写吗|要不要写|要填吗|要不要填|要写上吗|写上吗|要填上吗|用写吗|用填吗|需要写|需要填|需要告知|要报吗|写不写|填不填|要告知吗|要说吗|要不要说|要紧吗|有影响吗|影响投保|能买吗|"
     r"健康告知|不写|不填|告诉他们|does (?:that|this|it) matter|should I (?:mention|declare|put|include|"
     r"list)|do I (?:need|have) to (?:mention|declare|put|list|disclose)|leave (?:that|it) off|"
     r"on the form|application"
@@ -770,7 +853,9 @@ AGENT_DISCOURAGES_DECLARE = (
     r"(?:care|mind|notice|check|ask)\b|\b(?:only|just) (?:list|put|include|mention|declare) (?:the )?"
     r"(?:recent|latest|major|big)\b|"
     r"\bskip\b|leave it out|leave that out|not worth (?:the hassle|mentioning)|"
-    r"wouldn't worry about (?:it|that)"
+    r"wouldn't worry about (?:it|that)|"
+    r"写不写都一样|填不填都一样|说不说都一样|不写(?:还|更|也)|那么久了|太久了|过去那么久|早就好了|不算病|"
+    r"\bleave (?:that|it) out\b|\bonly (?:complicates|slows)|\bcomplicates? things\b"
 )
 
 CUSTOMER_ASKS_PAY = (
@@ -858,6 +943,15 @@ EXCLUSION_CAUSES = (
     r"\bwar\b|\bcriminal\b|\bself-inflicted\b|\bcongenital\b|\bpregnan|\bwaiting period\b"
 )
 
+# One-year products (short-term medical and accident cover) have no cooling-off period.
+SHORT_TERM_TYPES = frozenset({"medical", "accident"})
+SHORT_TERM = r"一年期|短期|1年期|\bone-year\b|\bshort-term\b|\bannual (?:plan|policy)\b"
+# The cooling-off period described without its name: days after delivery to cancel.
+COOLING_OFF_DESCRIBED = (
+    r"(?:签收|送达|收到|拿到)(?:保单|合同)?(?:后|以后|之后)[^。]{0,12}(?:\d+|[一二三四五六七八九十]+)\s*天"
+    r"[^。]{0,24}(?:退|解除|撤销)|\b(?:within|for) \d+ days (?:of|after) (?:receiving|delivery|you "
+    r"receive)[^.]{0,40}\b(?:cancel|refund)"
+)
 COOLING_OFF_TERM = r"犹豫期|冷静期|cooling[- ]off(?: period)?|free[- ]look(?: period)?"
 COOLING_OFF_MEANING = (
     r"\d+\s*(?:天|日)|[十一二三四五六七八九]+\s*(?:天|日)|退|撤销|解除|取消|\d+[- ]day|cancel|refund|"
@@ -1027,14 +1121,19 @@ COMPLIANT_EXEMPLARS: dict[str, list[str]] = {
 # ---------------------------------------------------------------------------------------------
 
 _CERTAINTY_ZH = (
-    r"肯定|一定|保证|打包票|担保|绝对|铁定|稳稳|稳拿|稳赚|准能|必定|必然|百分百|百分之百|板上钉钉|"
-    r"最少|至少|少说|起码|不会变|不会少|雷打不动|跑不了|跑不掉|少不了|没跑"
+    r"肯定|一定|保证(?!不了|不来)|打包票|担保|绝对|铁定|稳稳|稳拿|稳赚|准能|必定|必然|百分百|百分之百|板上钉钉|"
+    r"最少|至少|少说|起码|不会变|不会少|雷打不动|跑不了|跑不掉|少不了|没跑|没悬念|错不了|"
+    r"稳的|稳当|锁定|锁住|锁死|稳在|实打实|闭着眼"
 )
-_RETURN_ZH = r"收益|回报|利息|分红|红利|增值|翻倍|翻番|赚|本金的|拿回|领回|越来越多|利率|年化|\d+(?:\.\d+)?\s*倍"
+_RETURN_ZH = (
+    r"收益|回报|利息|分红|红利|增值|翻倍|翻番|翻一番|翻一倍|赚|本金的|拿回|领回|越来越多|利率|年化|\d+(?:\.\d+)?\s*倍|"
+    + RATE
+)
 _CERTAINTY_EN = (
     r"\b(?:guarantee[ds]?|definitely|certainly|for sure|like clockwork|bank on (?:it|that)|count on "
     r"(?:it|that)|no downside|can't go wrong|fully protected|always|never (?:drops?|falls?|goes down)|"
-    r"promise|without fail|rock[- ]solid|100%|locked|at least|no less than|trust me)\b"
+    r"promise|without fail|rock[- ]solid|100%|locked|at least|no less than|trust me|as a given|"
+    r"no ifs|effectively guaranteed)\b"
 )
 _RETURN_EN = (
     r"(?:\d+(?:\.\d+)?\s*%|\breturns?\b|\byields?\b|\bgrows?\b|\bgrowth\b|\binterest\b|\bcapital\b|"
@@ -1049,7 +1148,7 @@ CONCEPT_PAIRS: dict[str, list[tuple[str, str, float]]] = {
     "deposit_confusion": [
         (
             r"就是|相当于|本质上|说白了|其实是|等于|一种|一样|像|当成|当作|当做|就当|当是|看作|看成|想成|理解成|理解为|好比|跟",
-            r"存钱|存款|储蓄|定期|定存|存单|户头|存折|存银行|放银行|零存整取|银行理财",
+            r"存钱|存款|储蓄|定期(?![寿险保])|定存|存单|户头|存折|存银行|放银行|零存整取|银行理财",
             0.7,
         ),
         (
@@ -1087,15 +1186,18 @@ CONCEPT_PAIRS: dict[str, list[tuple[str, str, float]]] = {
         (
             r"免责|责任免除|除外|条款|小字|细则|等待期|不赔的|退保|损失|扣费|手续费|免赔",
             r"扫一眼|瞄一眼|大概看看|没啥|没什么要紧|不要紧|不重要|无关紧要|不用考虑|不用管|不用看|不用在意|不用理|"
+            r"沾不上边?|不用细看|看不看都一样|看不看无所谓|看了也白看|不用仔细看|跟(?:您|你|普通人|咱们)(?:没|没有)(?:什么)?关系|谁看|没人看|"
             r"可以忽略|忽略|形式|摆设|没多少|很少见|碰不上|遇不到|不会碰到|不影响|细究|深究|没人提|没人问|不会有人提",
             0.7,
         ),
         (
             r"\b(?:exclusions?|fine print|small print|waiting period|clauses?|terms|charges?|fees?|"
             r"surrender|penalt(?:y|ies)|deductible)\b",
-            r"\b(?:formality|boilerplate|hardly (?:ever )?(?:matters?|applies|comes up)|(?:almost|practically) never|never comes? up|rarely comes? up|second thought|rarely (?:matters?|"
+            r"\b(?:formality|boilerplate|extreme cases?|(?:would|will) ever apply|never apply|"
+            r"won't apply to you|doesn't apply to you|nothing that would|never come into it|hardly (?:ever )?(?:matters?|applies|comes up)|(?:almost|practically) never|never comes? up|rarely comes? up|second thought|rarely (?:matters?|"
             r"applies)|don't read too much|wouldn't read|doesn't matter|won't matter|not important|"
-            r"nothing to (?:it|worry)|ignore|skip|never (?:comes up|applies|matters)|tiny|negligible)\b",
+            r"nothing to (?:it|worry)|ignore|(?<!not )(?<!n't )skip|never (?:comes up|applies|matters)|tiny|"
+            r"negligible)\b",
             0.7,
         ),
     ],
@@ -1104,6 +1206,7 @@ CONCEPT_PAIRS: dict[str, list[tuple[str, str, float]]] = {
             r"病|结节|抽烟|吸烟|喝酒|住院|手术|体检|检查|职业|工作|工种|血压|血糖|糖尿病|乙肝|肝|心脏|"
             r"既往|告知|问卷|情况",
             r"(?<![特区])别(?:说|提|写|填)|不说(?!明)|不提|不写|不填|当没|就当|不用告诉|不用说|不用提|不用写|瞒|隐瞒|"
+            r"略过|跳过|带过|省略|空着|漏掉|不会(?:细|去)?查|不(?:细|去)查|查不(?:到|出)|不深究|不核实|"
             r"藏着|说没有|填没有|写没有|勾没有|填成|写成|报成",
             0.7,
         ),
@@ -1140,7 +1243,7 @@ CONCEPT_PAIRS: dict[str, list[tuple[str, str, float]]] = {
         ),
         (
             r"\b(?:on your behalf|for you|in your name|from my end|my side|myself)\b",
-            r"\b(?:sign(?:s|ed|ing)?\b(?! up)|signatures?|confirm\w*|tick\w*|declaration|verification|password|login|"
+            r"\b(?<!you )(?:sign(?:s|ed|ing)?\b(?! up)|signatures?|confirm\w*|tick\w*|declaration|verification|password|login|"
             r"log in|answer the (?:call|questions))\b",
             0.7,
         ),
@@ -1148,8 +1251,11 @@ CONCEPT_PAIRS: dict[str, list[tuple[str, str, float]]] = {
     ],
     "competitor_disparagement": [
         (
-            r"那个公司|那家|那边|别家|别的公司|其他公司|他们|小公司|[\u4e00-\u9fff]{2}(?:人寿|保险|财险)(?:那边|那家|的)?",
+            r"那个公司|那家|那边|别家|别的公司|其他公司|他们|小公司|"
+            r"(?!医疗|意外|重疾|商业|社会|人身|健康|养老|财产|定期|终身|分红|万能|年金|这份|那份|一份|这个|任何|"
+            r"所有|买了|买的|发生)[\u4e00-\u9fff]{2}(?<!的)(?:人寿|保险|财险)(?:那边|那家|的)?",
             r"噱头|推脱|推诿|赖账|不管你|坑|骗|不赔|难赔|拒赔|理赔(?:特别|很|太)?(?:难|慢)|倒闭|破产|跑路|"
+            r"磨蹭|拖拉|白交|白花|出了名的|撑不下去|快不行|"
             r"不靠谱|靠不住|没保障|垃圾|忽悠|套路|陷阱|黑|接管|暴雷|爆雷|偿付能力|出问题|问题多|被罚|关门|"
             r"没了|找不到人|找不着人|没人管",
             0.7,
@@ -1158,6 +1264,7 @@ CONCEPT_PAIRS: dict[str, list[tuple[str, str, float]]] = {
             r"\b(?:they|them|their|that company|that insurer|other (?:companies|insurers)|those guys|"
             r"[A-Z]\w+ (?:Life|Insurance|Assurance))\b",
             r"\b(?:traps?|rip-?off|bankrupt\w*|scam\w*|crooks?|con|cheat\w*|deny|denies|refuse to pay|"
+            r"junk|garbage|trash|fight (?:every|all|any) claims?|turn(?:s|ing)? down claims|shaky ground|"
             r"never pay|won't pay|avoid them|shady|dodgy|worthless|useless|go under)\b",
             0.75,
         ),
@@ -1170,7 +1277,7 @@ CONCEPT_PAIRS: dict[str, list[tuple[str, str, float]]] = {
             0.7,
         ),
         (
-            r"\b(?:after|before|until|tomorrow|today|tonight|next (?:week|month)|this (?:week|month)|"
+            r"\b(?:after|before|until|tomorrow|today|tonight|midnight|next (?:week|month)|this (?:week|month)|"
             r"friday|monday|end of (?:the )?(?:week|month|year|day)|soon|only \w+ left)\b",
             r"\b(?:disappears?|gone|withdrawn|discontinued|goes up|higher|increase|offer ends|deal ends|"
             r"ends (?:on|at|this|next|tomorrow|tonight)|expires?|"
@@ -1186,8 +1293,8 @@ CONCEPT_PAIRS: dict[str, list[tuple[str, str, float]]] = {
         ),
         (
             r"\b(?:government|state|regulators?|authorities|official)\b",
-            r"\b(?:stand(?:s|ing)? behind|backs?|backed|guarantee[sd]?|endorse[sd]?|vouch\w*|protect\w*|"
-            r"safeguard\w*|can(?:not|'t) fail)\b",
+            r"\b(?:stand(?:s|ing)? behind|backs?|backed|backing|guarantee[sd]?|endorse[sd]?|vouch\w*|protect\w*|"
+            r"safeguard\w*|can(?:not|'t) fail|signs? off|signed off|approv\w* (?:the|these|its) returns)\b",
             0.7,
         ),
     ],
@@ -1227,8 +1334,12 @@ AGENT_QUALIFIES_COVER = (
 CONCEPT_PAIRS["induced_nondisclosure"] += [
     (
         r"职业|工种|工作|告知|病|体检|保费",
-        r"(?:好过|容易过|好通过|更容易通过|顺利过|轻松过)(?:核保)?|核保(?:好过|容易|更容易)|"
         r"(?:写|填|报)(?:个|成)?(?:轻松|清闲|安全|简单|低风险)(?:一)?(?:点|些)?的?|(?:就)?写(?:成)?[\u4e00-\u9fff]{1,3}(?:员|工)(?:就行|就好|吧)?[，,]",
+        0.75,
+    ),
+    (
+        r"(?:写|填|报|勾|选|不提|别提|不说|别说|略过|跳过)",
+        r"(?:好过|容易过|好通过|更容易通过|顺利过|轻松过)(?:核保)?|核保(?:好过|容易|更容易)",
         0.75,
     ),
 ]
@@ -1240,3 +1351,188 @@ RULE_PATTERNS["deposit_confusion"].append(
         0.8,
     )
 )
+
+# ---------------------------------------------------------------------------------------------
+# Everyday paraphrases: how agents say the same things without the textbook words.
+# ---------------------------------------------------------------------------------------------
+
+RULE_PATTERNS["guaranteed_return"] += [
+    (RATE + r"[^，。；,;]{0,8}(?:没悬念|没跑|跑不掉|错不了|差不了|稳当|妥了)", 0.8),
+    (
+        r"(?:稳的|稳稳的|稳当的|实打实的|板上钉钉的|锁定(?:了)?|锁住(?:了)?|锁死(?:了)?)[^，。；,;]{0,6}?"
+        + RATE,
+        0.85,
+    ),
+    (r"(?:不会|不可能|没可能|绝不会)(?:缩水|贬值|变少|往下走|打折扣)", 0.8),
+    (r"本金(?:一分(?:钱)?)?(?:都|也)?(?:不会|不)(?:动|少|亏|缩水)", 0.85),
+    (r"只会(?:越滚越多|越来越多|往上(?:走|涨|长|浮)?|涨|增加|多)|往上浮|只往上", 0.8),
+    (
+        r"(?:不管|无论|不论)(?:市场|行情|经济|股市)[^。；]{0,16}(?:都|也|照样)(?:会)?"
+        r"(?:涨|长|增|赚|有|拿|往上)",
+        0.8,
+    ),
+    (
+        r"(?:中档|高档|演示)[^。；]{0,14}(?:就是|等于|相当于|照着|按着|按照?)[^。；]{0,10}"
+        r"(?:实际|以后|将来|到时候)?(?:能)?(?:领|拿|得|规划|算|打算|安排)",
+        0.8,
+    ),
+    (
+        r"(?:一直|都是|向来|历来)(?:都是)?按(?:照)?(?:高档|中档)|低档[^。]{0,10}(?:不用看|别看|不用管|摆设|形式)",
+        0.8,
+    ),
+    (
+        r"(?:当成|当作|当做|就当|看成|看作)(?:是)?[^，。]{0,4}(?:固定|保证|稳定|确定)(?:的)?"
+        r"(?:收益|收入|利息|回报)",
+        0.85,
+    ),
+    (r"(?:不会|不可能|绝不会)(?:低于|少于|跌破|掉到)\s*" + RATE, 0.8),
+    (
+        r"\btreat (?:it|that|this|\d+(?:\.\d+)?\s*%) as (?:a given|guaranteed|certain|fixed|"
+        r"a sure thing|locked in)\b",
+        0.85,
+    ),
+    (
+        r"\b(?:whatever|no matter what|regardless of what) (?:the )?(?:markets?|economy|stock market) "
+        r"(?:do|does|did|throws?)\b",
+        0.75,
+    ),
+    (
+        r"\bno way (?:it|you|your money|the account|the value) (?:shrinks|drops|falls|loses|goes down)\b",
+        0.85,
+    ),
+    (r"\b(?:zero|no) (?:chance|risk) (?:of|at all of) (?:losing|loss|a loss|losing money)\b", 0.85),
+    (r"\b(?:steady|solid|reliable|dependable|safe|fixed)\s+\d+(?:\.\d+)?\s*%", 0.8),
+    (
+        r"\b(?:medium|middle|high|illustrat\w*)\b[^.;]{0,40}\b(?:what you'll (?:get|end up with|receive|"
+        r"actually get)|plan (?:around|on) (?:it|that)|count on (?:it|that)|bank on (?:it|that))\b",
+        0.8,
+    ),
+]
+RULE_PATTERNS["deposit_confusion"] += [
+    (r"(?:这|这款|这个|它)(?:是|就是|属于|算是)[^，。；不非没]{0,12}理财(?:产品)?", 0.8),
+    (
+        r"比[^，。；]{0,6}(?:大额存单|存单|定期|存款|银行)[^，。；]{0,4}(?:收益|利息)?(?:高|强|好|划算|多)",
+        0.8,
+    ),
+]
+RULE_PATTERNS["exaggerated_coverage"] += [
+    (
+        r"花多少(?:报|赔)多少|一分(?:钱)?(?:都)?不用(?:自己)?(?:掏|出|花)|自己不用(?:掏|出)|"
+        r"全(?:给您|给你|都)?报(?:了|销了)",
+        0.85,
+    ),
+    (
+        r"(?:签完字|签了字|签完|一签|交完钱|交了钱|付完款)(?:就|马上|立刻|当天)(?:就)?(?:能(?:赔|报|保|用)|开始保|保|赔)",
+        0.8,
+    ),
+    (r"(?:生病|生了病|得了病|病了|有病)(?:就|马上|立刻|都)(?:能)?(?:赔|报|给赔)", 0.8),
+    (r"(?:不管|无论|不论)(?:哪家|哪个|哪里|什么)(?:的)?医院(?:都)?(?:能|可以)?(?:报|赔)", 0.85),
+    (
+        r"\bnever (?:have to )?pay (?:for )?(?:a|any|another) (?:single )?(?:hospital |medical )?bills?\b",
+        0.85,
+    ),
+]
+RULE_PATTERNS["concealed_exclusions"] += [
+    (
+        r"\b(?:don't|do not|no need to|never) (?:get hung up on|sweat|fuss about|overthink|dwell on)\b"
+        r"[^.;]{0,20}\b(?:exclusions?|fine print|small print|waiting period|clauses|terms|charges|fees|"
+        r"deductible)\b",
+        0.85,
+    ),
+    (r"(?:条款|小字|细则|免责)[^。]{0,8}(?:谁看|谁会看|没人看)", 0.85),
+    (r"(?:从没|从来没|没)(?:见过|遇到过|碰到过|听说过)(?:有)?(?:拒赔|不赔|被拒)", 0.8),
+]
+RULE_PATTERNS["induced_nondisclosure"] += [
+    (
+        r"\b(?:no need to|don't|do not|wouldn't|I wouldn't)\s+(?:need to\s+|have to\s+)(?:mention|declare|"
+        r"disclose|bring up|put down|include|list)\b",
+        0.8,
+    ),
+    (
+        r"\b(?:underwrit\w*|the insurer|they|nobody|no one)\s+(?:won't|will not|never|doesn't|don't)\s+"
+        r"(?:ask|check|look|notice)\b",
+        0.8,
+    ),
+    (r"\b(?:nobody|no one)\s+(?:ever\s+)?(?:checks|verifies|looks at|reads)\b", 0.85),
+    (
+        r"\banswer (?:no|\"no\") (?:across the board|to (?:everything|all of them|all the questions|every question))",
+        0.9,
+    ),
+    (
+        r"\b(?:put|write|list|tick)\s+(?:yourself\s+|you\s+|him\s+|her\s+)?(?:down\s+)?(?:as\s+)?(?:a\s+)?"
+        r"non-?smoker\b",
+        0.85,
+    ),
+    (
+        r"\bthe (?:odd|occasional) (?:cigarette|smoke|drink)s? (?:doesn't|does not|won't|don't) count\b",
+        0.85,
+    ),
+    (r"\bthey can't touch (?:it|you|the policy)\b|\bcan't be (?:touched|challenged)\b", 0.8),
+    (
+        r"(?:不可抗辩|过了两年|两年(?:以|之)?后)[^。]{0,12}(?:也得赔|也要赔|照样赔|必须赔|都得赔|查出来也|就没事)",
+        0.85,
+    ),
+]
+RULE_PATTERNS["improper_benefit"] += [
+    (r"(?:佣金|提成|返点)[^，。]{0,8}(?:给|返|分|让|退)(?:给)?(?:您|你)", 0.85),
+    (r"(?:签单|签约|投保|成交|下单)(?:了|后|完)?(?:就|即|都)(?:送|赠|返)", 0.85),
+]
+RULE_PATTERNS["proxy_signature"] += [
+    (
+        r"(?:我|我们|我这边)[^，。；]{0,4}?(?:替|帮|代)(?:您|你|她|他)(?:们)?(?:把)?[^，。；]{0,8}?"
+        r"(?<![要需该得])(?:签|代签|抄|手抄|点确认)",
+        0.9,
+    ),
+    (r"(?:其余|剩下|后面|其他)的?(?:我|我来|我帮您|我替您)(?:来)?(?:点|勾|操作|确认)", 0.85),
+    (
+        r"\bI(?:'ll|'d| will| can| could)?\s+(?:just\s+)?(?:sign|put|add|write|forge|copy)\s+(?:your|his|her)\s+"
+        r"(?:(?:wife|husband|son|daughter|mother|father|partner|spouse)'s\s+)?(?:signature|initials|name "
+        r"(?:on|for|in))\b|\bI(?:'ll|'d| will| can)?\s+(?:just\s+)?sign\s+(?:your\s+)?(?:wife|husband|son|"
+        r"daughter|mother|father|partner|spouse)'s\b",
+        0.85,
+    ),
+    (
+        r"\bI(?:'ll| will| can)\s+(?:just\s+)?(?:fill|complete|answer|do)\s+(?:in\s+|out\s+)?(?:the\s+)?"
+        r"(?:rest\s+of\s+(?:the\s+)?)?(?:health|medical|declaration|questionnaire|form|application)\b[^.]{0,40}"
+        r"\bfor you\b",
+        0.85,
+    ),
+]
+RULE_PATTERNS["competitor_disparagement"] += [
+    (r"(?:出了名的|出名的|有名的)(?:难赔|不赔|拖|慢|磨蹭|坑|黑)", 0.85),
+    (r"(?:他们|那家|别家|他们家)[^。]{0,12}(?:等于|相当于)(?:白交|白买|白花|打水漂)", 0.8),
+]
+RULE_PATTERNS["false_urgency"] += [
+    (r"(?:名额|额度|份数)(?:只|就)?(?:剩|就剩|只剩|不多|快没)", 0.85),
+    (r"\b(?:sign|decide|buy|act) (?:now|today|tonight) or (?:lose|miss)\b|\bnow or never\b", 0.85),
+]
+RULE_PATTERNS["regulator_endorsement"] += [
+    (r"\bas safe as (?:government|treasury|state) bonds?\b", 0.8),
+    (
+        r"\b(?:has|have|with|got) (?:the )?(?:government|state|regulator)'s (?:backing|guarantee|support)\b",
+        0.85,
+    ),
+]
+RULE_PATTERNS["premium_handling"] += [
+    (r"(?:微信|支付宝|银行卡|现金|钱)(?:直接)?(?:转|打|付|给)(?:我|给我)(?![们司])", 0.85),
+    (r"我(?:来)?统一(?:交|缴|转|办)", 0.8),
+    (
+        r"\bI(?:'ll| will)\s+(?:collect|take)\s+(?:the\s+)?(?:\w+\s+)?(?:cash|money|premium|payout|"
+        r"claim money|refund)\b",
+        0.85,
+    ),
+]
+CONCEPT_PAIRS["exaggerated_coverage"] += [
+    (
+        r"\b(?:whatever|any|every|all)\b",
+        r"\b(?:it's|that's) (?:paid|covered)\b|\bcovers the (?:bill|cost)s?\b|\bpicks up the (?:bill|tab)\b",
+        0.75,
+    ),
+    (
+        r"\b(?:your|his|her) (?:asthma|diabetes|blood pressure|hypertension|back|heart|thyroid|nodule|"
+        r"hepatitis|condition)\b",
+        r"\b(?:won't be a problem|(?:is|isn't) (?:not )?(?:a |any )?problem|the (?:plan|policy) pays|pays for it|"
+        r"(?:is|are|will be) covered|we(?:'ll| will)? pay)\b",
+        0.75,
+    ),
+]
