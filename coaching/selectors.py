@@ -1045,6 +1045,11 @@ def assignment_get(*, user: User, pk: int) -> Assignment:
     assignments = scope(Assignment.objects.select_related("course", "drill", "team", "agent"), user)
     if user.role == Role.AGENT:
         assignments = assignments.filter(progress__agent=user).distinct()
+    elif user.role == Role.MANAGER:
+        # A manager sees an assignment only when it concerns one of its teams' agents.
+        assignments = assignments.filter(
+            progress__agent__in=visible_agents(user).values("pk")
+        ).distinct()
     return scoped_get(assignments, user, pk=pk)
 
 

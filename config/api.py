@@ -1,8 +1,10 @@
 """API plumbing shared by every app: pagination and the JSON error handler."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -29,6 +31,19 @@ def exception_handler(exc, context):
     """Every error answers JSON with a ``detail``; validation errors also carry the fields."""
     from practice.llm.errors import LLMError
 
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return Response(
+            {
+                "detail": _("The database is unavailable. Please try again shortly."),
+                "code": "unavailable",
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
+        return Response(
+            {"detail": _("The request is too large."), "code": "too_large"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, LLMError):
         # The agent's message is already stored; the client can ask for the reply again.
         return Response(

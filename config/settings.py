@@ -257,6 +257,9 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Redis: a task not acknowledged within this window is redelivered (acks_late).
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A broker that accepts connections but never answers must not hang a web request.
+        "socket_timeout": env_float("CELERY_BROKER_SOCKET_TIMEOUT", 2.0),
+        "socket_connect_timeout": env_float("CELERY_BROKER_SOCKET_TIMEOUT", 2.0),
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)

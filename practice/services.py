@@ -344,6 +344,15 @@ def turn_take(
     from practice.budget import budget_check
 
     budget_check(conversation=conversation)
+    waiting = pending_agent_turn(conversation)
+    if (
+        waiting is not None
+        and waiting.text == (text or "").strip()
+        and waiting.speaker == Speaker.AGENT
+    ):
+        # The same message again after a failed reply: a retry, not a second message.
+        submitted = SubmittedTurn(agent_turn=waiting, alerts=list(waiting.alerts.all()))
+        return submitted, reply_generate(conversation=conversation)
     submitted = turn_submit(conversation=conversation, user=user, text=text, deep_check=deep_check)
     return submitted, reply_generate(conversation=conversation)
 

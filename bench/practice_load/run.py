@@ -337,7 +337,7 @@ async def run_agent(n, client, args, scenarios, lines, stats: Stats, deadline: f
             stats.errors.append(f"turn {response.status_code}: {response.text[:200]}")
         sent += 1
         line += 1
-    if session_id is not None:
+    if session_id is not None and line > 0:  # a session the agent has spoken in
         await finish(session_id)
 
 

@@ -154,13 +154,6 @@ def test_publish_to_refusing_broker_fails_fast():
     assert seconds < FINISH_BOUND_SECONDS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: the Redis transport has no socket timeout, so publishing to a broker that "
-    "accepts the connection but does not answer blocks the request forever; add "
-    '"socket_timeout": 2.0, "socket_connect_timeout": 2.0 to CELERY_BROKER_TRANSPORT_OPTIONS '
-    "(Redis branch of config/settings.py)",
-)
 def test_publish_to_hung_broker_fails_within_bound():
     broker = SilentBroker()
     try:

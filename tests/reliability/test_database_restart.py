@@ -155,12 +155,6 @@ def test_database_down_answers_fast_errors_without_details(tmp_path):
         web.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: a database outage in an API view answers Django's HTML 500 page; "
-    "config/api.py exception_handler should map django.db.OperationalError and InterfaceError "
-    'to 503 {"detail": "The service is temporarily unavailable. Please try again."}',
-)
 def test_api_error_while_database_down_is_json_503(tmp_path):
     """The API contract: errors are JSON with a ``detail``, even when the database is down."""
     web = database_down_web(tmp_path)

@@ -101,13 +101,6 @@ def test_html_retry_after_fault_produces_the_reply(
     assert turns[2].text == "孩子今年五岁了，你们这个保险大概多少钱？"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: after an LLM failure the API has no way to ask for the reply again; "
-    "re-sending the pending agent message answers 409 reply_pending forever "
-    "(practice/apis.py TurnCreateApi.post should generate the reply when the posted text "
-    "equals the pending agent turn)",
-)
 def test_api_retry_after_fault_produces_the_reply(api_client, agent, scenario_zh, llm):
     """An API client answered 5xx with ``retry: true`` can get the reply by sending again."""
     session_id = start_session(api_client, agent, scenario_zh)

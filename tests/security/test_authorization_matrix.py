@@ -166,12 +166,8 @@ TABLE: dict[str, Spec] = {
 # URLs that change the caller's own session: each request gets a client of its own.
 STATEFUL = {"accounts:logout", "set_language"}
 
-# Cells with a known defect, each pinned by its own strict xfail test below; remove the entry
-# when the fix lands (the xfail test then fails as XPASS and says so).
-KNOWN_DEFECTS = {
-    ("coaching:assignment", MANAGER, "other_team"),
-    ("api:assignment-progress", MANAGER, "other_team"),
-}
+# Cells with a known defect, each pinned by its own strict xfail test; empty when none.
+KNOWN_DEFECTS: set[tuple[str, str, str]] = set()
 
 # Django's admin is for platform staff (is_staff), which no organisation role has; every admin
 # URL goes through the same admin_view gate, checked below on two of them.
@@ -422,12 +418,6 @@ def test_admin_site_is_closed_to_organisation_roles(org, trainer, org_admin, man
             assert response["Location"].startswith("/admin/login/")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: a manager opens another team's assignment by id (page and API) and sees "
-    "the agent's name, course and due date; coaching/selectors.py assignment_get should, for "
-    "managers, filter progress__agent__in=visible_agents(user) (distinct) as assignments_for does",
-)
 def test_manager_cannot_open_another_teams_assignment(
     seeded_org, trainer, manager, agent_other_team
 ):

@@ -184,12 +184,6 @@ def test_oversize_api_body_is_refused(world, agent, settings):
     assert not Turn.objects.filter(conversation_id=world["sessions"], speaker="agent").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: an API body over DATA_UPLOAD_MAX_MEMORY_SIZE answers Django's HTML 400 page; "
-    "config/api.py exception_handler should map django.core.exceptions.RequestDataTooBig "
-    '(and TooManyFieldsSent) to 413 {"detail": "The request is too large."}',
-)
 def test_oversize_api_body_error_is_json(world, agent, settings):
     response = post_oversize(world, agent, settings)
     assert response["Content-Type"].startswith("application/json")
