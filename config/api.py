@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,6 +17,14 @@ from config.errors import DomainError
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """Malformed ``page`` or ``page_size`` values are errors the caller hears about."""
+        for name in (self.page_query_param, self.page_size_query_param):
+            values = request.query_params.getlist(name)
+            if values and (len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1):
+                raise ValidationError({name: [_("Must be a positive whole number.")]})
+        return super().paginate_queryset(queryset, request, view)
 
 
 LLM_STATUS = {
