@@ -19,39 +19,18 @@ from typing import Any
 
 from config.errors import DomainError
 from knowledge.models import ArticleKind, ObjectionType, ProductType, Severity
-from knowledge.vocabulary import CHECKPOINT_CODES, RULE_CODES, SKILL_CODES
+from knowledge.vocabulary import (
+    CHECKPOINT_CODES,
+    PERSONA_TOPICS,
+    RESOLUTION_MOVES,
+    RULE_CODES,
+    SKILL_CODES,
+)
 
 LANGUAGES = ("zh", "en")
 OUTCOMES = ("won", "lost", "follow_up")
 DIFFICULTIES = ("easy", "medium", "hard")
 TEMPERAMENTS = ("friendly", "cautious", "impatient", "skeptical", "analytical")
-PERSONA_TOPICS = (
-    "age",
-    "family",
-    "income",
-    "occupation",
-    "health",
-    "existing_cover",
-    "debts",
-    "budget",
-    "goals",
-    "retirement",
-    "education",
-    "assets",
-)
-RESOLUTION_MOVES = (
-    "empathy",
-    "cost_breakdown",
-    "value_vs_risk",
-    "coverage_gap",
-    "involve_spouse",
-    "company_strength",
-    "protection_vs_investment",
-    "cooling_off",
-    "no_pressure",
-    "tailored_plan",
-    "clarify_terms",
-)
 PRODUCT_TYPES = tuple(ProductType.values)
 OBJECTION_TYPES = tuple(ObjectionType.values)
 ARTICLE_KINDS = tuple(ArticleKind.values)

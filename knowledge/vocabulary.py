@@ -152,6 +152,36 @@ RULES = [
     ("cooling_off_omitted", "general", "未告知犹豫期", "Cooling-off period not disclosed", "25"),
 ]
 
+# What an agent can ask about (questions on a topic reveal a persona's hidden facts) and what an
+# agent can do to resolve an objection (docs/content-format.md).
+PERSONA_TOPICS = (
+    "age",
+    "family",
+    "income",
+    "occupation",
+    "health",
+    "existing_cover",
+    "debts",
+    "budget",
+    "goals",
+    "retirement",
+    "education",
+    "assets",
+)
+RESOLUTION_MOVES = (
+    "empathy",
+    "cost_breakdown",
+    "value_vs_risk",
+    "coverage_gap",
+    "involve_spouse",
+    "company_strength",
+    "protection_vs_investment",
+    "cooling_off",
+    "no_pressure",
+    "tailored_plan",
+    "clarify_terms",
+)
+
 SKILL_CODES = [row[0] for row in SKILLS]
 CHECKPOINT_CODES = [row[0] for row in CHECKPOINTS]
 RULE_CODES = [row[0] for row in RULES]

@@ -16,35 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-PERSONA_TOPICS = (
-    "age",
-    "family",
-    "income",
-    "occupation",
-    "health",
-    "existing_cover",
-    "debts",
-    "budget",
-    "goals",
-    "retirement",
-    "education",
-    "assets",
-)
-
-RESOLUTION_MOVES = (
-    "empathy",
-    "cost_breakdown",
-    "value_vs_risk",
-    "coverage_gap",
-    "involve_spouse",
-    "company_strength",
-    "protection_vs_investment",
-    "cooling_off",
-    "no_pressure",
-    "tailored_plan",
-    "clarify_terms",
-)
-
 
 @dataclass(frozen=True)
 class Lexicon:

@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from knowledge.vocabulary import PERSONA_TOPICS, RESOLUTION_MOVES
 from practice.persona import CustomerReply, PersonaEngine, reveal
 from practice.persona.engine import PRODUCT_TYPES
-from practice.persona.understanding import (
-    PERSONA_TOPICS,
-    RESOLUTION_MOVES,
-    analyse,
-)
+from practice.persona.understanding import analyse
 from tests.practice.scripted_agents import (
     CLOSES,
     DISCLOSURES,
