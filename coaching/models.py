@@ -286,7 +286,7 @@ class Assignment(models.Model):
 
 
 class ProgressStatus(models.TextChoices):
-    TODO = "todo", _("To do")
+    TO_DO = "todo", _("To do")
     DONE = "done", _("Done")
 
 
@@ -304,7 +304,7 @@ class AssignmentProgress(models.Model):
         Drill, on_delete=models.CASCADE, null=True, blank=True, related_name="progress"
     )
     status = models.CharField(
-        max_length=8, choices=ProgressStatus.choices, default=ProgressStatus.TODO
+        max_length=8, choices=ProgressStatus.choices, default=ProgressStatus.TO_DO
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     best_score = models.FloatField(null=True, blank=True)

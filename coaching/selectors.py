@@ -655,7 +655,7 @@ def manager_dashboard(*, user: User, weeks: int = DEFAULT_WEEKS) -> dict:
             late=Count(
                 "agent",
                 distinct=True,
-                filter=Q(status=ProgressStatus.TODO, assignment__due_at__lt=now),
+                filter=Q(status=ProgressStatus.TO_DO, assignment__due_at__lt=now),
             ),
         )
     )
@@ -998,7 +998,7 @@ def course_page(*, user: User, course: Course) -> dict:
                 late=Count(
                     "agent",
                     distinct=True,
-                    filter=Q(status=ProgressStatus.TODO, assignment__due_at__lt=timezone.now()),
+                    filter=Q(status=ProgressStatus.TO_DO, assignment__due_at__lt=timezone.now()),
                 ),
             )
         }

@@ -1189,7 +1189,7 @@ def progress_mark_studied(*, agent: User, item: CourseItem) -> int:
     if item.kind == ItemKind.SCENARIO:
         raise DomainError(_("A scenario item completes when you pass it in practice."))
     return AssignmentProgress.objects.filter(
-        agent=agent, item=item, status=ProgressStatus.TODO
+        agent=agent, item=item, status=ProgressStatus.TO_DO
     ).update(status=ProgressStatus.DONE, completed_at=timezone.now())
 
 
@@ -1199,7 +1199,7 @@ def progress_mark_drill_done(*, agent: User, drill: Drill) -> int:
     if drill.scenario_id:
         raise DomainError(_("A practice drill completes when you pass it in practice."))
     return AssignmentProgress.objects.filter(
-        agent=agent, drill=drill, status=ProgressStatus.TODO
+        agent=agent, drill=drill, status=ProgressStatus.TO_DO
     ).update(status=ProgressStatus.DONE, completed_at=timezone.now())
 
 
