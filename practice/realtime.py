@@ -6,11 +6,10 @@ cooling-off period). New findings become alerts that the practice page picks up.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
-from knowledge.models import ComplianceRule
 from practice.models import Alert, AlertSource, Turn
 from practice.scoring.detector import RULE_SEVERITY, analyse_dialogue
+from practice.selectors import rule_titles
 
 
 def deep_check_turn(*, turn_id: int) -> list[Alert]:
@@ -31,13 +30,7 @@ def deep_check_turn(*, turn_id: int) -> list[Alert]:
     found = [f for f in analysis.findings if f.turn == turn.index and f.rule not in existing]
     if not found:
         return []
-    titles = {
-        r.code: r.title
-        for r in ComplianceRule.objects.filter(
-            Q(organisation_id=conversation.organisation_id) | Q(organisation__isnull=True),
-            code__in={f.rule for f in found},
-        )
-    }
+    titles = rule_titles(conversation.organisation_id, {f.rule for f in found})
     created = []
     for finding in found:
         try:
@@ -48,7 +41,7 @@ def deep_check_turn(*, turn_id: int) -> list[Alert]:
                         turn=turn,
                         rule_code=finding.rule,
                         severity=RULE_SEVERITY.get(finding.rule, "general"),
-                        message=str(titles.get(finding.rule, finding.rule)),
+                        message=titles.get(finding.rule, finding.rule),
                         quote=finding.quote,
                         confidence=finding.confidence,
                         source=AlertSource.DEEP,

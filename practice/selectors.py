@@ -56,6 +56,20 @@ def practice_sessions(user: User) -> QuerySet[Conversation]:
     )
 
 
+def rule_titles(organisation_id: int, codes: set[str]) -> dict[str, str]:
+    """The titles (in the active language) of the given rule codes: built-in and the org's own."""
+    from django.db.models import Q
+
+    from knowledge.models import ComplianceRule
+
+    if not codes:
+        return {}
+    rules = ComplianceRule.objects.filter(
+        Q(organisation_id=organisation_id) | Q(organisation__isnull=True), code__in=codes
+    )
+    return {rule.code: str(rule.title) for rule in rules}
+
+
 def scorecard_context(
     conversation: Conversation, scorecard: Scorecard | None, turns: list[Turn]
 ) -> dict:
@@ -68,6 +82,9 @@ def scorecard_context(
             "turn_rows": [{"turn": t, "findings": [], "evidence": []} for t in turns],
         }
     findings = [f for f in scorecard.findings.all() if f.review_status != "rejected"]
+    titles = rule_titles(conversation.organisation_id, {f.rule_code for f in findings})
+    for finding in findings:
+        finding.rule_title = titles.get(finding.rule_code, finding.rule_code)
     criteria = list(scorecard.criteria.all())
     by_turn: dict[int, list] = {}
     evidence_by_turn: dict[int, list] = {}

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import Scenario, Speaker
 from config.errors import Conflict, DomainError, LimitReached
-from knowledge.models import ComplianceRule
 from practice import customer
 from practice.models import (
     Alert,
@@ -35,6 +34,7 @@ from practice.models import (
     Turn,
 )
 from practice.scoring.detector import RULE_SEVERITY, check_agent_message
+from practice.selectors import rule_titles
 
 REPLY_LOCK_SECONDS = 90
 
@@ -112,13 +112,6 @@ def clean_message(text: str | None) -> str:
     return text
 
 
-def _rule_titles(organisation_id: int, codes: set[str]) -> dict[str, ComplianceRule]:
-    rules = ComplianceRule.objects.filter(
-        Q(organisation_id=organisation_id) | Q(organisation__isnull=True), code__in=codes
-    )
-    return {rule.code: rule for rule in rules}
-
-
 def _require_active(conversation: Conversation) -> None:
     if conversation.kind != ConversationKind.PRACTICE:
         raise DomainError(_("Only practice sessions take new messages."))
@@ -161,16 +154,14 @@ def turn_submit(
                 speaker=Speaker.AGENT,
                 text=text,
             )
-            rules = _rule_titles(conversation.organisation_id, {f.rule for f in findings})
+            titles = rule_titles(conversation.organisation_id, {f.rule for f in findings})
             alerts = [
                 Alert.objects.create(
                     conversation=conversation,
                     turn=agent_turn,
                     rule_code=finding.rule,
                     severity=RULE_SEVERITY.get(finding.rule, "general"),
-                    message=str(
-                        rules[finding.rule].title if finding.rule in rules else finding.rule
-                    ),
+                    message=titles.get(finding.rule, finding.rule),
                     quote=finding.quote,
                     confidence=finding.confidence,
                     source=AlertSource.INLINE,
