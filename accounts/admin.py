@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import AuditEvent, Organisation, Team, User
 from accounts.services import user_role_change
+from coaching.services import team_assignments_extend
 
 
 @admin.register(Organisation)
@@ -28,15 +29,18 @@ class UserAdmin(BaseUserAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        """Role changes made here go through the audited service like any other."""
+        """Role changes made here go through the audited service like any other; an agent who
+        joins a team gets the team's current assignments."""
         new_role = obj.role
         if change and "role" in form.changed_data:
             obj.role = form.initial.get("role", obj.role)
             super().save_model(request, obj, form, change)
             user_role_change(actor=request.user, user=obj, role=new_role)
             obj.role = new_role
-            return
-        super().save_model(request, obj, form, change)
+        else:
+            super().save_model(request, obj, form, change)
+        if not change or {"team", "role", "is_active"} & set(form.changed_data):
+            team_assignments_extend(agent=obj)
 
 
 @admin.register(AuditEvent)

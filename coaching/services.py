@@ -1183,6 +1183,27 @@ def assignment_create(
     return assignment
 
 
+def team_assignments_extend(*, agent: User) -> int:
+    """Give an agent who joined a team (or became an active agent in one) the team's current
+    assignments: those not yet past due, one progress row per item. Rows the agent already has
+    are kept as they are. Returns the number of rows created."""
+    if agent.role != Role.AGENT or not agent.is_active or agent.team_id is None:
+        return 0
+    assignments = (
+        Assignment.objects.filter(organisation_id=agent.organisation_id, team_id=agent.team_id)
+        .filter(Q(due_at__isnull=True) | Q(due_at__gte=timezone.now()))
+        .prefetch_related("course__items")
+    )
+    rows = [
+        AssignmentProgress(assignment=assignment, agent=agent, item=item, drill=assignment.drill)
+        for assignment in assignments
+        for item in (assignment.course.items.all() if assignment.course_id else [None])
+    ]
+    before = AssignmentProgress.objects.filter(agent=agent).count()
+    AssignmentProgress.objects.bulk_create(rows, ignore_conflicts=True)
+    return AssignmentProgress.objects.filter(agent=agent).count() - before
+
+
 @transaction.atomic
 def progress_mark_studied(*, agent: User, item: CourseItem) -> int:
     """The agent studied an article or case of a course: done in every assignment holding it."""

@@ -14,6 +14,7 @@ from coaching.services import (
     coaching_update_for_scorecard,
     course_create,
     course_item_add,
+    team_assignments_extend,
 )
 from config.errors import DomainError
 from knowledge.models import Article
@@ -163,3 +164,72 @@ def test_an_agent_sees_only_assigned_courses(
     listing = login(agent).get("/courses/")
     assert "新人合规入门" in listing.content.decode()
     assert Course.objects.count() == 1
+
+
+def test_agent_joining_a_team_gets_its_current_assignments(
+    course, trainer, team, other_team, agent, agent_other_team
+):
+    org = course.organisation
+    current = assignment_create(
+        organisation=org,
+        actor=trainer,
+        course=course,
+        team=team,
+        due_at=timezone.now() + timedelta(days=7),
+    )
+    past_due = assignment_create(
+        organisation=org,
+        actor=trainer,
+        course=course,
+        team=team,
+        due_at=timezone.now() - timedelta(days=1),
+    )
+    other = assignment_create(organisation=org, actor=trainer, course=course, team=other_team)
+    newcomer = agent_other_team
+    assert not AssignmentProgress.objects.filter(agent=newcomer, assignment=current).exists()
+
+    newcomer.team = team
+    newcomer.save()
+    assert team_assignments_extend(agent=newcomer) == 2  # the current course's two items
+    rows = AssignmentProgress.objects.filter(agent=newcomer)
+    assert set(rows.values_list("assignment_id", flat=True)) == {current.pk, other.pk}
+    assert not rows.filter(assignment=past_due).exists()
+    # idempotent, and progress already made is kept
+    rows.filter(assignment=current).update(status="done")
+    assert team_assignments_extend(agent=newcomer) == 0
+    assert rows.filter(assignment=current, status="done").count() == 2
+    # trainers and inactive users get nothing
+    assert team_assignments_extend(agent=trainer) == 0
+    newcomer.is_active = False
+    assert team_assignments_extend(agent=newcomer) == 0
+
+
+def test_moving_an_agent_in_django_admin_hands_over_the_team_assignments(
+    course, trainer, team, other_team, agent_other_team, org
+):
+    from django.test import Client
+
+    assignment = assignment_create(organisation=org, actor=trainer, course=course, team=team)
+    superuser = UserFactory(username="root", organisation=None, role="admin")
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save()
+    client = Client()
+    client.force_login(superuser)
+    moved = agent_other_team
+    response = client.post(
+        f"/admin/accounts/user/{moved.pk}/change/",
+        {
+            "username": moved.username,
+            "is_active": "on",
+            "date_joined_0": "2025-01-01",
+            "date_joined_1": "09:00:00",
+            "organisation": org.pk,
+            "team": team.pk,
+            "role": "agent",
+            "display_name": moved.display_name,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert AssignmentProgress.objects.filter(assignment=assignment, agent=moved).count() == 2
+    [summary] = agent_assignments(moved)
+    assert summary["assignment"].pk == assignment.pk
