@@ -20,6 +20,7 @@ import hashlib
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -48,20 +49,28 @@ class Item:
     all_copies: list[bool]
 
 
-def collect(folder: Path, split: str, depth: int) -> list[Item]:
+def collect(
+    folder: Path,
+    split: str,
+    depth: int,
+    extra: Callable[[int, str], tuple[float, ...]] | None = None,
+) -> list[Item]:
+    """Candidates and features of every question; `extra(question number, passage id)` appends
+    further features to each candidate (bench/retrieval/dense_probe.py adds a dense cosine)."""
     passages, questions = load_benchmark(folder, split)
     index = SearchIndex(
         (passage_document(p) for p in passages), tuning=replace(DEFAULT_TUNING, rerank_depth=depth)
     )
     bigrams = {p.id: {p.text[i : i + 2] for i in range(len(p.text) - 1)} for p in passages}
     items = []
-    for q in questions:
+    for number, q in enumerate(questions):
         lists = []
         for product in (None, q.product):
             cands = index.candidates(q.question, product=product)
             ids = [c.id for c in cands]
             gold = ids.index(q.passage_id) if q.passage_id in ids else None
-            lists.append(([c.features for c in cands], gold, ids))
+            features = [c.features + (extra(number, c.id) if extra else ()) for c in cands]
+            lists.append((features, gold, ids))
         gold_bigrams = bigrams[q.passage_id]
         copies = [
             len(bigrams[i] & gold_bigrams) / (len(bigrams[i] | gold_bigrams) or 1) > COPY_JACCARD
@@ -71,8 +80,13 @@ def collect(folder: Path, split: str, depth: int) -> list[Item]:
     return items
 
 
+def width(items: list[Item]) -> int:
+    """Features per candidate: the production re-ranker's, plus any extra ones."""
+    return next(len(f) for it in items for f in it.all_features)
+
+
 def standardiser(items: list[Item]) -> tuple[list[float], list[float]]:
-    k = len(FEATURE_NAMES)
+    k = width(items)
     rows = [f for it in items for f in it.all_features + it.scoped_features]
     mean = [sum(r[j] for r in rows) / len(rows) for j in range(k)]
     std = [math.sqrt(sum((r[j] - mean[j]) ** 2 for r in rows) / len(rows)) or 1.0 for j in range(k)]
@@ -188,7 +202,7 @@ def train(
 ) -> list[float]:
     mean, std = standardiser(items)
     lists = lists_of(items, mean, std, copies=copies, keep=keep)
-    w = fit(lists, len(FEATURE_NAMES), l2=l2, iterations=iterations, mask=mask)
+    w = fit(lists, width(items), l2=l2, iterations=iterations, mask=mask)
     return raw_weights(w, std)
 
 
