@@ -8,6 +8,7 @@ import re
 import yaml
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from knowledge.models import ArticleKind, Language, ObjectionType, ProductType, Severity, Skill
 from knowledge.validation import BundleError
@@ -259,7 +260,7 @@ class SearchForm(forms.Form):
         choices=[
             ("", _("Everything")),
             ("passage", _("Clauses")),
-            ("knowledge", _("Knowledge")),
+            ("knowledge", pgettext_lazy("article kind", "Knowledge")),
             ("talk_track", _("Talk tracks")),
         ],
     )

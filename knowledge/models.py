@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from knowledge.localized import Localized
 
@@ -192,7 +193,7 @@ class ClausePassage(models.Model):
 
 
 class ArticleKind(models.TextChoices):
-    KNOWLEDGE = "knowledge", _("Knowledge")
+    KNOWLEDGE = "knowledge", pgettext_lazy("article kind", "Knowledge")
     TALK_TRACK = "talk_track", _("Talk track")
 
 
