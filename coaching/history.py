@@ -108,7 +108,10 @@ def load_histories(
     ids = list(records)
     sums: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
     for scorecard_id, skill, score, max_score, weight in _chunked(
-        CriterionScore.objects, ids, ("scorecard_id", "skill", "score", "max_score", "weight")
+        # A criterion that did not apply (no objection raised) says nothing about the skill.
+        CriterionScore.objects.filter(applicable=True),
+        ids,
+        ("scorecard_id", "skill", "score", "max_score", "weight"),
     ):
         if not skill or not max_score:
             continue

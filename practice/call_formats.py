@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from practice.scoring.detector import detect_language
 
@@ -224,7 +225,12 @@ def parse_csv(raw: str) -> ParsedCall:
             continue
         if len(row) <= max(s_col, t_col):
             raise CallFormatError(
-                _("expected the columns speaker and text, found %(n)s column(s)") % {"n": len(row)},
+                ngettext(
+                    "expected the columns speaker and text, found %(n)s column",
+                    "expected the columns speaker and text, found %(n)s columns",
+                    len(row),
+                )
+                % {"n": len(row)},
                 line=line,
             )
         turns.append(_check_turn(line, row[s_col], row[t_col]))

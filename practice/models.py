@@ -211,6 +211,9 @@ class CriterionScore(models.Model):
     ai_score = models.FloatField(null=True, blank=True)
     rationale = models.TextField(blank=True)
     evidence = models.JSONField(default=list, blank=True)
+    # False when the conversation gave nothing to score it on (the customer raised no objection):
+    # shown as "not applicable" and left out of the overall score and the skill profile.
+    applicable = models.BooleanField(default=True)
     review_status = models.CharField(
         max_length=10, choices=ItemStatus.choices, default=ItemStatus.AI
     )

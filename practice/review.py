@@ -23,6 +23,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -41,6 +42,7 @@ from accounts.permissions import TRAINERS
 from accounts.selectors import org_or_builtin, scope, scoped_get
 from accounts.services import audit_record
 from config.errors import Conflict, DomainError
+from knowledge.localized import active_language
 from knowledge.models import ComplianceRule
 from practice.models import (
     CriterionScore,
@@ -50,7 +52,7 @@ from practice.models import (
     Scorecard,
     ScorecardStatus,
 )
-from practice.scoring.rubric_scorer import PASS_MARK, SERIOUS_CAP
+from practice.scoring.policy import overall_score
 
 KAPPA_MIN_ITEMS = 10
 CRITERION_PASS_RATIO = 0.6
@@ -62,21 +64,10 @@ EDITABLE_STATUSES = (ScorecardStatus.SCORED, ScorecardStatus.NEEDS_REVIEW, Score
 def overall_from(
     criteria: Iterable[CriterionScore], findings: Iterable[Finding]
 ) -> tuple[float | None, bool | None]:
-    """Overall score and pass from (reviewed) criteria and the findings that still stand."""
-    criteria = list(criteria)
-    if not criteria:
-        return None, None
-    total = sum(c.weight for c in criteria) or 1.0
-    overall = round(
-        100.0
-        * sum(c.weight * (c.score / c.max_score if c.max_score else 0) for c in criteria)
-        / total,
-        1,
-    )
+    """Overall score and pass from (reviewed) criteria and the findings that still stand:
+    the scorer's own rule (``scoring.policy.overall_score``)."""
     serious = any(f.severity == "serious" and f.is_active for f in findings)
-    if serious:
-        overall = min(overall, SERIOUS_CAP)
-    return overall, overall >= PASS_MARK and not serious
+    return overall_score(criteria, serious=serious)
 
 
 # --- the queue ------------------------------------------------------------------------------
@@ -167,6 +158,7 @@ def _criterion_state(c: CriterionScore) -> dict:
     return {
         "criterion": c.code,
         "score": c.score,
+        "applicable": c.applicable,
         "ai_score": c.ai_score,
         "review_status": c.review_status,
         "comment": c.review_comment,
@@ -235,7 +227,8 @@ def criterion_review(
                 _("The score must be between 0 and %(max)s.") % {"max": f"{criterion.max_score:g}"},
                 field="score",
             )
-    adjusting = score is not None and score != criterion.score
+    # A score given to a criterion the AI left as not applicable makes it count.
+    adjusting = score is not None and (score != criterion.score or not criterion.applicable)
     if adjusting and not comment:
         raise DomainError(_("Say why you change the score."), field="comment")
     before = {
@@ -244,15 +237,18 @@ def criterion_review(
         "passed": scorecard.passed,
     }
     if adjusting:
-        criterion.score = score
         criterion.review_status = (
-            ItemStatus.CONFIRMED if score == criterion.ai_score else ItemStatus.ADJUSTED
+            ItemStatus.CONFIRMED
+            if score == criterion.ai_score and criterion.applicable
+            else ItemStatus.ADJUSTED
         )
+        criterion.score = score
+        criterion.applicable = True
     elif criterion.review_status == ItemStatus.AI:
         criterion.review_status = ItemStatus.CONFIRMED
     if comment:
         criterion.review_comment = comment
-    criterion.save(update_fields=["score", "review_status", "review_comment"])
+    criterion.save(update_fields=["score", "applicable", "review_status", "review_comment"])
     _recompute(scorecard)
     after = {
         **_criterion_state(criterion),
@@ -422,6 +418,7 @@ def cohen_kappa(pairs: Iterable[tuple[bool, bool]]) -> float | None:
 class AgreementRow:
     code: str
     kind: str = "rule"  # "rule" or "criterion"
+    title: str = ""  # the rule's or criterion's name in the active language
     pairs: list[tuple[bool, bool]] = field(default_factory=list)
     confirmed: int = 0
     changed: int = 0  # adjusted criteria / rejected findings
@@ -452,6 +449,26 @@ class AgreementRow:
         return cohen_kappa(self.pairs) if self.enough else None
 
 
+def _criterion_titles(organisation_id: int) -> dict[str, str]:
+    """Criterion code → title in the active language, from the organisation's rubrics (the
+    newest version of a rubric names its criteria)."""
+    from cases.models import Rubric
+
+    key = f"title_{active_language()}"
+    titles: dict[str, str] = {}
+    for criteria in (
+        Rubric.objects.filter(organisation_id=organisation_id)
+        .order_by("-version", "-id")
+        .values_list("criteria", flat=True)
+    ):
+        for criterion in criteria or ():
+            if isinstance(criterion, dict) and criterion.get("code"):
+                title = criterion.get(key) or criterion.get("title_zh") or criterion.get("title_en")
+                if title:
+                    titles.setdefault(criterion["code"], str(title))
+    return titles
+
+
 def agreement_report(*, organisation_id: int) -> dict[str, list[AgreementRow]]:
     """AI-vs-human agreement per rule and per criterion over the organisation's reviewed items.
 
@@ -461,19 +478,20 @@ def agreement_report(*, organisation_id: int) -> dict[str, list[AgreementRow]]:
     reviewed = Scorecard.objects.filter(
         organisation_id=organisation_id, status=ScorecardStatus.REVIEWED
     ).prefetch_related("findings", "criteria")
-    rule_codes = list(
-        ComplianceRule.objects.filter(
+    # Built-in rules first, so an organisation's own rule of the same code names the row.
+    rule_titles = {
+        rule.code: str(rule.title)
+        for rule in ComplianceRule.objects.filter(
             Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
-        )
-        .values_list("code", flat=True)
-        .distinct()
-    )
-    rules = {code: AgreementRow(code) for code in sorted(set(rule_codes))}
+        ).order_by(F("organisation_id").asc(nulls_first=True), "id")
+    }
+    criterion_titles = _criterion_titles(organisation_id)
+    rules = {code: AgreementRow(code, title=rule_titles[code]) for code in sorted(rule_titles)}
     criteria: dict[str, AgreementRow] = {}
     for scorecard in reviewed:
         findings = list(scorecard.findings.all())
         for code in {f.rule_code for f in findings} | set(rules):
-            row = rules.setdefault(code, AgreementRow(code))
+            row = rules.setdefault(code, AgreementRow(code, title=code))
             mine = [f for f in findings if f.rule_code == code]
             ai = [f for f in mine if f.source != FindingSource.HUMAN]
             kept = [f for f in ai if f.review_status != ItemStatus.REJECTED]
@@ -483,10 +501,19 @@ def agreement_report(*, organisation_id: int) -> dict[str, list[AgreementRow]]:
             row.changed += len(ai) - len(kept)
             row.added += len(human)
         for criterion in scorecard.criteria.all():
-            if criterion.review_status == ItemStatus.AI or not criterion.max_score:
+            if (
+                criterion.review_status == ItemStatus.AI
+                or not criterion.max_score
+                or not criterion.applicable
+            ):
                 continue
             row = criteria.setdefault(
-                criterion.code, AgreementRow(criterion.code, kind="criterion")
+                criterion.code,
+                AgreementRow(
+                    criterion.code,
+                    kind="criterion",
+                    title=criterion_titles.get(criterion.code) or criterion.title or criterion.code,
+                ),
             )
             ai_score = criterion.ai_score if criterion.ai_score is not None else criterion.score
             threshold = CRITERION_PASS_RATIO * criterion.max_score

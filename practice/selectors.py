@@ -57,8 +57,9 @@ def practice_sessions(user: User) -> QuerySet[Conversation]:
 
 
 def rule_titles(organisation_id: int, codes: set[str]) -> dict[str, str]:
-    """The titles (in the active language) of the given rule codes: built-in and the org's own."""
-    from django.db.models import Q
+    """The titles (in the active language) of the given rule codes: built-in and the org's own
+    (the org's own wins when both exist)."""
+    from django.db.models import F, Q
 
     from knowledge.models import ComplianceRule
 
@@ -66,37 +67,83 @@ def rule_titles(organisation_id: int, codes: set[str]) -> dict[str, str]:
         return {}
     rules = ComplianceRule.objects.filter(
         Q(organisation_id=organisation_id) | Q(organisation__isnull=True), code__in=codes
-    )
+    ).order_by(F("organisation_id").asc(nulls_first=True), "id")
     return {rule.code: str(rule.title) for rule in rules}
+
+
+def skill_names() -> dict[str, str]:
+    """Skill code → name in the active language (one query)."""
+    from knowledge.models import Skill
+
+    return {skill.code: skill.name for skill in Skill.objects.all()}
+
+
+def session_reveal(conversation: Conversation, turns: list[Turn]) -> dict | None:
+    """What the simulated customer was hiding, with transcript turn numbers and the objection
+    types by name, for the results page."""
+    from knowledge.models import ObjectionType
+    from practice.persona import reveal
+
+    if not conversation.scenario_id or not conversation.state:
+        return None
+    summary = reveal(
+        conversation.scenario.as_record(),
+        conversation.state,
+        speakers=[t.speaker for t in turns],
+    )
+    labels = dict(ObjectionType.choices)
+    for objection in summary["objections"]:
+        kind = objection.get("type") or ""
+        objection["type_name"] = str(labels.get(kind, kind))
+    return summary
 
 
 def scorecard_context(
     conversation: Conversation, scorecard: Scorecard | None, turns: list[Turn]
 ) -> dict:
-    """The scorecard with its findings and evidence placed at their turns, for the page."""
+    """The scorecard with its findings and evidence placed at their turns, for the page.
+
+    ``findings`` are those that stand; ``all_findings`` include the ones a reviewer rejected
+    (each row's ``rejected``), which the review page shows struck through and the agent's page
+    not at all. A turn with a standing finding shows no evidence of good work."""
     from knowledge.models import Checkpoint
 
     if scorecard is None:
         return {
             "scorecard": None,
-            "turn_rows": [{"turn": t, "findings": [], "evidence": []} for t in turns],
+            "turn_rows": [
+                {"turn": t, "findings": [], "rejected": [], "evidence": []} for t in turns
+            ],
         }
-    findings = [f for f in scorecard.findings.all() if f.review_status != "rejected"]
-    titles = rule_titles(conversation.organisation_id, {f.rule_code for f in findings})
-    for finding in findings:
+    all_findings = list(scorecard.findings.all())
+    titles = rule_titles(conversation.organisation_id, {f.rule_code for f in all_findings})
+    for finding in all_findings:
         finding.rule_title = titles.get(finding.rule_code, finding.rule_code)
+    findings = [f for f in all_findings if f.review_status != "rejected"]
+    skills = skill_names()
     criteria = list(scorecard.criteria.all())
+    for criterion in criteria:
+        criterion.skill_name = skills.get(criterion.skill, criterion.skill)
     by_turn: dict[int, list] = {}
+    rejected_by_turn: dict[int, list] = {}
     evidence_by_turn: dict[int, list] = {}
-    for finding in findings:
+    for finding in all_findings:
         if finding.turn is not None:
-            by_turn.setdefault(finding.turn, []).append(finding)
+            target = by_turn if finding.review_status != "rejected" else rejected_by_turn
+            target.setdefault(finding.turn, []).append(finding)
+    finding_turns = {f.turn for f in all_findings if f.turn is not None}
     for criterion in criteria:
         for item in criterion.evidence or []:
-            if isinstance(item, dict) and isinstance(item.get("turn"), int):
-                evidence_by_turn.setdefault(item["turn"], []).append(
-                    {"criterion": criterion, "quote": item.get("quote", "")}
-                )
+            if not isinstance(item, dict) or not isinstance(item.get("turn"), int):
+                continue
+            turn = item["turn"]
+            # The compliance criterion cites a breach as the reason for its low score; that is
+            # shown as the finding, never as good work.
+            if turn in by_turn or (criterion.skill == "compliance" and turn in finding_turns):
+                continue
+            evidence_by_turn.setdefault(turn, []).append(
+                {"criterion": criterion, "quote": item.get("quote", "")}
+            )
     names = {c.code: c.name for c in Checkpoint.objects.all()}
     checkpoints = [
         {"code": c.code, "name": names.get(c.code, c.code), "reached": c.reached, "turn": c.turn}
@@ -107,12 +154,14 @@ def scorecard_context(
         "scorecard": scorecard,
         "criteria": criteria,
         "findings": findings,
+        "all_findings": all_findings,
         "session_findings": session_findings,
         "checkpoints": checkpoints,
         "turn_rows": [
             {
                 "turn": t,
                 "findings": by_turn.get(t.index, []),
+                "rejected": rejected_by_turn.get(t.index, []),
                 "evidence": evidence_by_turn.get(t.index, []),
             }
             for t in turns

@@ -71,6 +71,9 @@ class ScorecardCriterionSerializer(serializers.Serializer):
     max_score = serializers.FloatField()
     rationale = serializers.CharField()
     evidence = ScorecardEvidenceSerializer(many=True)
+    # False: nothing in the conversation to score it on (the customer raised no objection); its
+    # score is 0 and it is left out of ``overall``.
+    applicable = serializers.BooleanField()
 
 
 class ScorecardFindingSerializer(serializers.Serializer):

@@ -191,8 +191,6 @@ def session_close(request, pk):
 @member_required
 def session_results(request, pk):
     """The scorecard (polled while pending) and what the customer was hiding."""
-    from practice.persona import reveal
-
     conversation = selectors.conversation_get(request.user, pk, kind=ConversationKind.PRACTICE)
     if conversation.status == ConversationStatus.ACTIVE:
         return redirect("practice:session", pk=conversation.pk)
@@ -201,9 +199,7 @@ def session_results(request, pk):
     context = {
         "conversation": conversation,
         **selectors.scorecard_context(conversation, scorecard, turns),
-        "reveal": reveal(conversation.scenario.as_record(), conversation.state)
-        if conversation.scenario_id and conversation.state
-        else None,
+        "reveal": selectors.session_reveal(conversation, turns),
     }
     if request.htmx and request.GET.get("part") == "scorecard":
         return render(request, "practice/_scorecard.html", context)

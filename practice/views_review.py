@@ -34,17 +34,15 @@ def _review_context(request, scorecard, error: str = "", error_item: str = "") -
     conversation = scorecard.conversation
     turns = selectors.conversation_turns(conversation)
     context = selectors.scorecard_context(conversation, scorecard, turns)
-    findings = list(scorecard.findings.all())
     # An action's error is shown next to its item.
     for item in context.get("criteria", []):
         item.review_error = error if error_item == f"c{item.pk}" else ""
-    for item in findings:
+    for item in context.get("all_findings", []):
         item.review_error = error if error_item == f"f{item.pk}" else ""
     return {
         **context,
         "conversation": conversation,
         "scorecard": scorecard,
-        "all_findings": findings,
         "agent_turns": [t for t in turns if t.speaker == "agent"],
         "rules": org_or_builtin(ComplianceRule.objects.filter(is_active=True), request.user),
         "audit": list(review.review_audit_trail(scorecard=scorecard)[:100]),

@@ -742,10 +742,43 @@ class PersonaEngine:
         return (facts[:2] + needs)[:3]
 
 
-def reveal(scenario: Mapping[str, Any], state: dict) -> dict:
-    """What the customer was hiding, and what the agent found out; shown after the session."""
+def transcript_turns(speakers: Sequence[str]) -> dict[int, int]:
+    """Agent message number (1, 2, …: the engine's ``turn``) → the transcript index of the
+    customer turn that answered it, the numbering the transcript shows."""
+    mapping: dict[int, int] = {}
+    agent_messages = 0
+    waiting: int | None = None
+    for index, speaker in enumerate(speakers):
+        if speaker == "agent":
+            agent_messages += 1
+            waiting = agent_messages
+        elif waiting is not None:
+            mapping[waiting] = index
+            waiting = None
+    return mapping
+
+
+def reveal(
+    scenario: Mapping[str, Any], state: dict, *, speakers: Sequence[str] | None = None
+) -> dict:
+    """What the customer was hiding, and what the agent found out; shown after the session.
+
+    The engine counts the agent's messages; with the transcript's ``speakers`` every turn
+    number here is converted to the index of the customer turn where it happened (the number
+    the transcript shows). A message no customer turn answered yet has no number (``None``).
+    """
     persona = scenario.get("persona") or {}
-    revealed = state.get("revealed", {})
+    if speakers is not None:
+        mapping = transcript_turns(speakers)
+
+        def at(turn: Any) -> Any:
+            return mapping.get(turn) if isinstance(turn, int) else None
+    else:
+
+        def at(turn: Any) -> Any:
+            return turn
+
+    revealed = {code: at(turn) for code, turn in state.get("revealed", {}).items()}
 
     def items(key: str) -> list[dict]:
         return [
@@ -767,8 +800,8 @@ def reveal(scenario: Mapping[str, Any], state: dict) -> dict:
         {
             "code": o["code"],
             "type": o.get("type"),
-            "raised_turn": objection_states.get(o["code"], {}).get("raised_turn"),
-            "resolved_turn": objection_states.get(o["code"], {}).get("resolved_turn"),
+            "raised_turn": at(objection_states.get(o["code"], {}).get("raised_turn")),
+            "resolved_turn": at(objection_states.get(o["code"], {}).get("resolved_turn")),
         }
         for o in persona.get("objections") or []
     ]

@@ -689,6 +689,22 @@ def _discovery_questions(text: str) -> list[tuple[int, int, int]]:
     return found
 
 
+def question_count(text: str) -> int:
+    """How many questions ``text`` asks (sentences ending in a question mark, 吗 or 呢)."""
+    return sum(
+        1
+        for s, e in _sentence_spans(text)
+        if _QUESTION_END.search(text[s:e]) or re.search(r"吗$|呢$", text[s:e])
+    )
+
+
+def discovery_questions(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, topics) of the questions in ``text`` that count towards ``needs_discovery``;
+    the rubric scorer cites the same ones, so a criterion never credits a question the
+    checkpoint does not count."""
+    return _discovery_questions(text)
+
+
 def _checkpoints(
     turns: Sequence[Mapping[str, str]],
     findings: list[Finding],

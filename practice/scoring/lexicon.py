@@ -989,6 +989,26 @@ NEXT_STEP = (
     r"\bin touch\b|\blink\b|\bo'clock\b|\b\d{1,2}(?::\d\d)?\s?(?:am|pm)\b"
 )
 CUSTOMER_REFUSES = r"不用了|不需要|别再|不要再|没兴趣|不感兴趣|挂了|\bnot interested\b|\bdon't call\b|\bno thanks\b"
+# A customer voicing an objection in an imported call (practice sessions know their persona's own
+# objections): the price, needing time or the spouse, no need, distrust, rather investing. Plain
+# facts ("我有医保") are not objections; a doubt or a refusal is.
+CUSTOMER_CONCERN = (
+    r"太贵|有点贵|挺贵|好贵|真贵|贵了|不便宜|负担不起|交不起|负担(?:太|挺|有点)?重|预算(?:不够|有限|超了)|"
+    r"再(?:考虑|想想|看看)|考虑(?:一下|考虑)|我(?:得|要)?想想|以后再说|再说吧|回头再说|"
+    r"(?:跟|和|问问)(?:我)?(?:老公|老婆|爱人|家里人?|先生|太太|媳妇)(?:商量|说一下|问问|再说)|商量(?:一下|商量)|"
+    r"不需要|用不上|用不着|没(?:什么)?必要|还年轻|"
+    r"已经(?:有|买)了?(?:保险|社保|医保|团险)了?[，,]?\s*(?:不需要|够了|就够|没必要)|"
+    r"骗人|骗子|骗钱|忽悠|坑人|不靠谱|不(?:太)?(?:放心|相信|信任)|理赔(?:难|麻烦|很慢)|(?:会|怕|到时候)不赔|"
+    r"收益.{0,3}(?:低|不高|少)|不如(?:买)?(?:基金|股票|理财|存银行|存定期)|亏钱|亏本|怕亏|会不会亏|"
+    r"\btoo expensive\b|\b(?:a bit|quite|pretty|rather|very) (?:expensive|pricey)\b|\bcan(?:'t|not) "
+    r"afford\b|\bover (?:my|our) budget\b|\bthink (?:about it|it over)\b|\bneed (?:some )?time\b|"
+    r"\bget back to you\b|\bsleep on it\b|\b(?:talk|speak) (?:to|with) my (?:wife|husband|partner|"
+    r"spouse|family)\b|\bask my (?:wife|husband|partner|spouse)\b|\bdon't (?:really )?need\b|"
+    r"\bno need\b|\bnot necessary\b|\bI'?m (?:still )?(?:too )?young\b|\balready (?:have|got) "
+    r"(?:enough|plenty)\b|\bscam\b|\brip[- ]?off\b|\bdon't trust\b|\bnot sure I trust\b|"
+    r"\bnever pay\b|\bwon't pay (?:out|claims)\b|\brather invest\b|\bbetter returns\b|"
+    r"\breturns? (?:is|are) (?:too )?low\b|\blose (?:my )?money\b"
+)
 
 # Text addressed to an automated grader rather than to the customer.
 GRADER_ADDRESSEE = (

@@ -26,7 +26,8 @@ from practice.models import (
     Scorecard,
     ScorecardStatus,
 )
-from practice.scoring.rubric_scorer import PASS_MARK, SCORER_VERSION, SERIOUS_CAP, score_dialogue
+from practice.scoring import policy
+from practice.scoring.rubric_scorer import SCORER_VERSION, score_dialogue
 
 logger = logging.getLogger(__name__)
 
@@ -132,12 +133,31 @@ def _transcript(conversation: Conversation) -> list[dict]:
     return [{"speaker": t.speaker, "text": t.text} for t in conversation.turns.order_by("index")]
 
 
-def _persona_reveal(conversation: Conversation) -> dict | None:
+def _persona_reveal(conversation: Conversation, turns: list[dict]) -> dict | None:
     if conversation.scenario_id is None or not conversation.state:
         return None
     from practice.persona import reveal
 
-    return reveal(conversation.scenario.as_record(), conversation.state)
+    return reveal(
+        conversation.scenario.as_record(),
+        conversation.state,
+        speakers=[t["speaker"] for t in turns],
+    )
+
+
+def _rule_titles(conversation: Conversation) -> dict[str, str]:
+    """Rule titles in the conversation's language, for rationales (the org's own win)."""
+    from knowledge.models import ComplianceRule
+
+    field = "title_en" if conversation.language == "en" else "title_zh"
+    rows = (
+        ComplianceRule.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation_id=conversation.organisation_id)
+        )
+        .order_by(F("organisation_id").asc(nulls_first=True))
+        .values_list("code", field)
+    )
+    return {code: title for code, title in rows if title}
 
 
 def _claim(scorecard_id: int, claim: str) -> bool:
@@ -196,13 +216,15 @@ def _judge_available() -> bool:
 
 
 def _score_offline(conversation, scorecard, turns, product) -> dict:
+    rule_titles = _rule_titles(conversation)
     result = score_dialogue(
         turns,
         rubric=scorecard.rubric.criteria,
         language=conversation.language,
         product_type=product.type if product else None,
-        persona_reveal=_persona_reveal(conversation),
+        persona_reveal=_persona_reveal(conversation, turns),
         extra_flags=list(conversation.flags),
+        rule_titles=rule_titles,
     )
     needs_review = any(
         f["code"] in {"grader_instruction", "character_break"} for f in result.flags
@@ -218,6 +240,8 @@ def _score_offline(conversation, scorecard, turns, product) -> dict:
         "checkpoints": result.checkpoints,
         "metrics": result.metrics,
         "flags": result.flags,
+        "objections": result.objections,
+        "rule_titles": rule_titles,
         "needs_review": needs_review,
     }
 
@@ -303,15 +327,23 @@ def _score_with_judge(conversation, scorecard, turns, product) -> dict:
         for f in judged.get("findings", [])
         if f.get("rule") in severities
     ]
-    total = sum(c["weight"] for c in criteria) or 1.0
-    overall = round(
-        100.0 * sum(c["weight"] * c["score"] / c["max_score"] for c in criteria) / total, 1
+    # The judge's criteria obey the same rules as the offline scorer's (scoring.policy).
+    criteria = policy.criteria_finalise(
+        criteria,
+        findings=findings,
+        objections=offline["objections"],
+        language=conversation.language,
+        rule_titles=offline["rule_titles"],
     )
     serious = any(f["severity"] == "serious" for f in findings)
-    if serious:
-        overall = min(overall, SERIOUS_CAP)
+    overall, passed = policy.overall_score(criteria, serious=serious)
+    if overall is None:
+        overall, passed = offline["overall"], offline["passed"]
     # The judge never removes a grader-instruction flag: offline detection always stands.
     flags = offline["flags"] + [f for f in outcome.flags if f not in offline["flags"]]
+    if any(f["code"] == "grader_instruction" for f in flags):
+        overall = min(overall, offline["overall"])
+        passed = overall >= policy.PASS_MARK and not serious
     checkpoints = [
         {"code": c.get("code"), "reached": bool(c.get("reached")), "turn": c.get("turn")}
         for c in judged.get("checkpoints", [])
@@ -321,10 +353,8 @@ def _score_with_judge(conversation, scorecard, turns, product) -> dict:
         "provider": "openai",
         "model": outcome.completion.model,
         "prompt_version": JUDGE_PROMPT_VERSION,
-        "overall": min(overall, offline["overall"])
-        if any(f["code"] == "grader_instruction" for f in flags)
-        else overall,
-        "passed": overall >= PASS_MARK and not serious,
+        "overall": overall,
+        "passed": passed,
         "criteria": criteria or offline["criteria"],
         "findings": findings,
         "checkpoints": checkpoints,
@@ -353,6 +383,7 @@ def _store(scorecard_id: int, outcome: dict, *, latency_ms: int, notify: bool = 
             max_score=c["max_score"],
             rationale=c["rationale"],
             evidence=c["evidence"],
+            applicable=c.get("applicable", True),
         )
         for c in outcome["criteria"]
     )

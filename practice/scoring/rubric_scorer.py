@@ -6,6 +6,11 @@ detector that finds compliance breaches finds the SOP checkpoints; the persona e
 an agent message (questions, topics, resolution moves, empathy, pressure) measures discovery,
 objection handling and rapport. Text that tries to instruct a grader is removed before criteria
 are scored, so it can never raise a score; it is flagged instead.
+
+A turn that breaks a compliance rule never counts as good work (no product point, no objection
+answer, no empathy, no close is credited from it), and :mod:`practice.scoring.policy` then applies
+the rules the LLM judge's criteria obey too: no breach as evidence, breaches cap the criterion of
+their skill, objection handling does not apply when the customer raised no objection.
 """
 
 from __future__ import annotations
@@ -15,13 +20,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from practice.persona.understanding import analyse as read_agent_message
-from practice.scoring import detector
+from practice.scoring import detector, policy
 from practice.scoring.detector import Analysis, analyse_dialogue
+from practice.scoring.policy import PASS_MARK, SERIOUS_CAP, plural
 
-SCORER_VERSION = "offline-2026.11"
-PASS_MARK = 60.0
-# With a serious finding the overall score stays below the pass mark.
-SERIOUS_CAP = 59.0
+__all__ = ["PASS_MARK", "SCORER_VERSION", "SERIOUS_CAP", "ScoreResult", "score_dialogue"]
+
+SCORER_VERSION = "offline-2026.12"
 
 
 @dataclass
@@ -34,6 +39,8 @@ class CriterionResult:
     max_score: float
     rationale: str
     evidence: list[dict] = field(default_factory=list)
+    # False: nothing in the conversation to score it on; left out of the overall score.
+    applicable: bool = True
 
 
 @dataclass
@@ -46,6 +53,8 @@ class ScoreResult:
     metrics: dict
     flags: list[dict]
     reached_close: bool = False
+    # Turns where the customer raised an objection (policy.objections_raised).
+    objections: list[int] = field(default_factory=list)
 
 
 def _t(language: str, zh: str, en: str) -> str:
@@ -78,7 +87,16 @@ def _metrics(turns: Sequence[Mapping[str, str]], readings: dict[int, object]) ->
         "turns": len(turns),
         "agent_turns": sum(1 for t in turns if t["speaker"] == "agent"),
         "agent_talk_share": round(agent_chars / total_chars, 3),
-        "questions_asked": sum(1 for r in readings.values() if r.is_question),
+        # Every question, counted as the discovery criterion counts its own (per sentence; a
+        # sentence asking two things is two), so the metric never shows fewer than it does.
+        "questions_asked": sum(
+            max(
+                detector.question_count(t["text"]),
+                sum(n for *_span, n in detector.discovery_questions(t["text"])),
+            )
+            for t in turns
+            if t["speaker"] == "agent"
+        ),
         "open_questions": sum(1 for r in readings.values() if r.open_question),
         "longest_monologue": longest,
     }
@@ -101,7 +119,11 @@ def score_dialogue(
     product_type: str | None = None,
     persona_reveal: Mapping | None = None,
     extra_flags: Sequence[dict] = (),
+    rule_titles: Mapping[str, str] | None = None,
 ) -> ScoreResult:
+    """Score one conversation. ``persona_reveal`` (practice) is the simulated customer's record
+    with transcript turn numbers; ``rule_titles`` name rules in rationales (built-in titles
+    otherwise)."""
     analysis: Analysis = analyse_dialogue(turns, language=language, product_type=product_type)
     flags = [{"code": f.code, "turn": f.turn, "detail": f.detail} for f in analysis.flags]
     flags.extend(extra_flags)
@@ -129,35 +151,46 @@ def score_dialogue(
         {"code": code, "reached": hit.reached, "turn": hit.turn, "quote": hit.quote}
         for code, hit in analysis.checkpoints.items()
     ]
-    context = _Context(clean_turns, readings, analysis, findings, language, persona_reveal)
-    criteria = [context.score(criterion) for criterion in rubric]
-    total_weight = sum(c.weight for c in criteria) or 1.0
-    overall = round(
-        100.0 * sum(c.weight * (c.score / c.max_score) for c in criteria) / total_weight, 1
-    )
+    raised = policy.objections_raised(clean_turns, persona_reveal)
+    context = _Context(clean_turns, readings, analysis, findings, language, persona_reveal, raised)
+    scored = [vars(context.score(criterion)) for criterion in rubric]
+    criteria = [
+        CriterionResult(**c)
+        for c in policy.criteria_finalise(
+            scored,
+            findings=findings,
+            objections=raised,
+            language=language,
+            rule_titles=rule_titles,
+        )
+    ]
     serious = any(f["severity"] == "serious" for f in findings)
-    if serious:
-        overall = min(overall, SERIOUS_CAP)
+    overall, passed = policy.overall_score(criteria, serious=serious)
     return ScoreResult(
-        overall=overall,
-        passed=overall >= PASS_MARK and not serious,
+        overall=overall if overall is not None else 0.0,
+        passed=bool(passed),
         criteria=criteria,
         findings=findings,
         checkpoints=checkpoints,
         metrics=_metrics(clean_turns, readings),
         flags=flags,
         reached_close=analysis.reached_close,
+        objections=raised,
     )
 
 
 class _Context:
-    def __init__(self, turns, readings, analysis: Analysis, findings, language, reveal):
+    def __init__(self, turns, readings, analysis: Analysis, findings, language, reveal, raised):
         self.turns = turns
         self.readings = readings
         self.analysis = analysis
         self.findings = findings
         self.language = language
         self.reveal = reveal or {}
+        self.raised = list(raised)
+        breached = policy.breach_turns(findings)
+        # What the agent did well is read only from turns that broke no rule.
+        self.good = {i: r for i, r in readings.items() if i not in breached}
 
     def t(self, zh: str, en: str) -> str:
         return _t(self.language, zh, en)
@@ -184,6 +217,19 @@ class _Context:
             rationale=rationale,
             evidence=evidence,
         )
+
+    def _agent_before(self, index: int) -> int | None:
+        """The agent turn at or before ``index`` (the message a customer turn answers)."""
+        for i in range(min(index, len(self.turns) - 1), -1, -1):
+            if self.turns[i]["speaker"] == "agent":
+                return i
+        return None
+
+    def _agent_after(self, index: int) -> int | None:
+        for i in range(index + 1, len(self.turns)):
+            if self.turns[i]["speaker"] == "agent":
+                return i
+        return None
 
     # -- per skill -----------------------------------------------------------------------------
     def _opening(self):
@@ -218,30 +264,69 @@ class _Context:
         )
 
     def _discovery(self):
-        questions = [i for i, r in self.readings.items() if r.is_question and r.topics]
-        open_questions = [i for i in questions if self.readings[i].open_question]
+        # The questions the needs_discovery checkpoint counts, and no others: the criterion and
+        # the checkpoint never disagree about what was asked.
+        asked = []
+        for i, turn in enumerate(self.turns):
+            if turn["speaker"] != "agent":
+                continue
+            text = turn["text"]
+            for start, end, n in detector.discovery_questions(text):
+                sentence = text[start:end].strip()
+                asked.append((i, sentence, n, read_agent_message(sentence).open_question))
+        questions = sum(n for _i, _q, n, _o in asked)
+        open_questions = sum(1 for *_rest, is_open in asked if is_open)
         completeness = self.reveal.get("discovery_completeness")
-        by_questions = min(1.0, (len(questions) + 0.5 * len(open_questions)) / 4.0)
+        by_questions = min(1.0, (questions + 0.5 * open_questions) / 4.0)
         ratio = (
             by_questions if completeness is None else 0.5 * by_questions + 0.5 * float(completeness)
         )
-        evidence = [e for i in questions[:3] for e in _evidence(self.turns, i)]
+        evidence = [e for i, quote, _n, _o in asked[:3] for e in _evidence(self.turns, i, quote)]
+        checkpoint = self.cp("needs_discovery")
+        reached = bool(checkpoint and checkpoint.reached)
+        parts = []
         if completeness is not None:
-            detail = self.t(
-                f"发现了客户 {round(100 * completeness)}% 的隐藏信息与需求；",
-                f"uncovered {round(100 * completeness)}% of the customer's hidden facts and needs; ",
+            parts.append(
+                self.t(
+                    f"发现了客户 {round(100 * completeness)}% 的隐藏信息与需求",
+                    f"Uncovered {round(100 * completeness)}% of the customer's hidden facts "
+                    "and needs",
+                )
+            )
+        parts.append(
+            self.t(
+                f"提出了 {questions} 个了解客户情况的问题（其中开放式 {open_questions} 个）",
+                f"{'asked' if parts else 'Asked'} {questions} "
+                f"{plural(questions, 'question', 'questions')} about the customer's situation "
+                f"({open_questions} open)",
+            )
+        )
+        if reached:
+            parts.append(
+                self.t(
+                    f"达到“需求了解”节点（#{checkpoint.turn}）",
+                    f"the “Needs explored” checkpoint was reached (#{checkpoint.turn})",
+                )
             )
         else:
-            detail = ""
-        rationale = detail + self.t(
-            f"提出了 {len(questions)} 个了解客户情况的问题（其中开放式 {len(open_questions)} 个）。",
-            f"asked {len(questions)} questions about the customer's situation ({len(open_questions)} open).",
-        )
-        return ratio, rationale[0].upper() + rationale[1:], evidence
+            parts.append(
+                self.t(
+                    "未达到“需求了解”节点（至少需要两个这样的问题）",
+                    "the “Needs explored” checkpoint was not reached (it needs at least two)",
+                )
+            )
+        return ratio, self._sentence(parts), evidence
+
+    def _sentence(self, parts: list[str]) -> str:
+        sep = "；" if self.language != "en" else "; "
+        text = sep.join(p for p in parts if p)
+        if not text:
+            return text
+        return text[0].upper() + text[1:] + ("。" if self.language != "en" else ".")
 
     def _product(self):
         exclusions = self.cp("exclusions_explained")
-        explained = [i for i, r in self.readings.items() if r.product_topics]
+        explained = [i for i, r in self.good.items() if r.product_topics]
         ratio = 0.3 * min(1.0, len(explained) / 2.0)
         evidence = []
         parts = []
@@ -263,69 +348,57 @@ class _Context:
             parts.append(
                 self.t(
                     f"讲解产品要点 {len(explained)} 次",
-                    f"covered product points {len(explained)} times",
+                    f"covered product points {len(explained)} "
+                    f"{plural(len(explained), 'time', 'times')}",
                 )
             )
-        overstated = [
-            f
-            for f in self.findings
-            if f["rule"] in {"exaggerated_coverage", "concealed_exclusions"}
-        ]
-        if overstated:
-            ratio -= 0.4
-            parts.append(self.t("但存在夸大或隐瞒", "but overstated or concealed terms"))
-        elif explained or (exclusions and exclusions.reached):
+        if explained or (exclusions and exclusions.reached):
             ratio += 0.2
-        sep = "；" if self.language != "en" else "; "
-        text = sep.join(parts)
-        return (
-            ratio,
-            (text[0].upper() + text[1:]) + ("。" if self.language != "en" else "."),
-            evidence,
-        )
+        # A breach that misrepresents the product caps this criterion (policy.RULE_SKILLS).
+        return ratio, self._sentence(parts), evidence
 
     def _objection(self):
+        if not self.raised:
+            return 0.0, policy.not_applicable_rationale(self.language), []
         objections = self.reveal.get("objections")
-        answers = [i for i, r in self.readings.items() if r.moves - {"empathy"}]
-        with_empathy = [
-            i for i in answers if self.readings[i].empathy or "empathy" in self.readings[i].moves
-        ]
-        evidence = [e for i in answers[:2] for e in _evidence(self.turns, i)]
-        if objections:
+        later = [i for i in self.good if i > self.raised[0]]
+        with_empathy = any(self.good[i].empathy or "empathy" in self.good[i].moves for i in later)
+        if objections is not None:
             raised = [o for o in objections if o.get("raised_turn") is not None]
             resolved = [o for o in raised if o.get("resolved_turn") is not None]
-            if not raised:
-                return (
-                    0.8,
-                    self.t("客户没有提出异议。", "The customer raised no objection."),
-                    evidence,
-                )
-            ratio = len(resolved) / len(raised)
+            ratio = len(resolved) / len(raised) if raised else 0.0
             if with_empathy:
                 ratio = min(1.0, ratio + 0.1)
+            answers = [self._agent_before(o["resolved_turn"]) for o in resolved]
+            answers = [i for i in dict.fromkeys(answers) if i is not None and i in self.good]
+            evidence = [e for i in answers[:2] for e in _evidence(self.turns, i)]
             return (
                 ratio,
                 self.t(
                     f"客户提出 {len(raised)} 个异议，化解了 {len(resolved)} 个。",
-                    f"The customer raised {len(raised)} objection(s); {len(resolved)} resolved.",
+                    f"The customer raised {len(raised)} "
+                    f"{plural(len(raised), 'objection', 'objections')}; "
+                    f"{len(resolved)} resolved.",
                 ),
                 evidence,
             )
-        if not answers:
-            return (
-                0.3,
-                self.t(
-                    "没有看到针对客户顾虑的有效回应。",
-                    "No effective answer to the customer's concerns.",
-                ),
-                [],
-            )
-        ratio = min(1.0, 0.5 + 0.2 * len(answers) + (0.1 if with_empathy else 0))
+        # An imported call: each concern the customer voiced, and the agent's next message.
+        concerns = self.raised
+        replies = [self._agent_after(i) for i in concerns]
+        answered = [
+            i
+            for i in dict.fromkeys(replies)
+            if i is not None and i in self.good and self.good[i].moves - {"empathy"}
+        ]
+        ratio = min(1.0, len(answered) / len(concerns) + (0.1 if with_empathy else 0.0))
+        evidence = [e for i in answered[:2] for e in _evidence(self.turns, i)]
         return (
             ratio,
             self.t(
-                f"用 {len(answers)} 次有针对性的回应处理客户顾虑。",
-                f"Answered the customer's concerns with {len(answers)} targeted response(s).",
+                f"客户提出 {len(concerns)} 次顾虑，其中 {len(answered)} 次得到有针对性的回应。",
+                f"The customer voiced {len(concerns)} "
+                f"{plural(len(concerns), 'concern', 'concerns')}; {len(answered)} got a "
+                "targeted answer.",
             ),
             evidence,
         )
@@ -344,7 +417,7 @@ class _Context:
             parts.append(
                 self.t(
                     f"发现 {len(serious)} 项严重、{len(general)} 项一般违规",
-                    f"{len(serious)} serious and {len(general)} general violation(s)",
+                    f"violations found: {len(serious)} serious, {len(general)} general",
                 )
             )
         else:
@@ -360,17 +433,11 @@ class _Context:
             ratio -= 0.15
         if missing:
             parts.append(self.t("未提示" + "、".join(missing), "not told: " + ", ".join(missing)))
-        sep = "；" if self.language != "en" else "; "
-        text = sep.join(parts)
-        return (
-            ratio,
-            text[0].upper() + text[1:] + ("。" if self.language != "en" else "."),
-            evidence,
-        )
+        return ratio, self._sentence(parts), evidence
 
     def _closing(self):
         next_step = self.cp("next_step_agreed")
-        closes = [i for i, r in self.readings.items() if r.closing]
+        closes = [i for i, r in self.good.items() if r.closing]
         pressure = sum(r.pressure for r in self.readings.values())
         ratio = 0.0
         evidence = []
@@ -379,7 +446,8 @@ class _Context:
             evidence += _evidence(self.turns, next_step.turn, next_step.quote)
         if closes:
             ratio += 0.3
-            evidence += _evidence(self.turns, closes[-1])
+            if not next_step or next_step.turn != closes[-1]:
+                evidence += _evidence(self.turns, closes[-1])
         if pressure:
             ratio -= 0.15 * pressure
         if next_step and next_step.reached:
@@ -398,7 +466,7 @@ class _Context:
         return ratio, rationale, evidence
 
     def _rapport(self):
-        empathy = [i for i, r in self.readings.items() if r.empathy or "empathy" in r.moves]
+        empathy = [i for i, r in self.good.items() if r.empathy or "empathy" in r.moves]
         pressure = sum(r.pressure for r in self.readings.values())
         jargon = sum(r.jargon for r in self.readings.values())
         long_turns = [i for i, r in self.readings.items() if r.long_monologue]
@@ -412,7 +480,8 @@ class _Context:
         evidence = [e for i in empathy[:2] for e in _evidence(self.turns, i)]
         rationale = self.t(
             f"共情回应 {len(empathy)} 次，施压 {pressure} 次，长篇独白 {len(long_turns)} 次。",
-            f"Empathy shown {len(empathy)} time(s); pressure {pressure}; long monologues {len(long_turns)}.",
+            f"Showed empathy {len(empathy)} {plural(len(empathy), 'time', 'times')}; "
+            f"pressure cues: {pressure}; long monologues: {len(long_turns)}.",
         )
         return ratio, rationale, evidence
 
