@@ -6,10 +6,12 @@ never 403: the caller learns nothing about data it may not see.
 
 from typing import TypeVar
 
+from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, Team, User
+from accounts.models import AuditEvent, Role, Team, User
 
 M = TypeVar("M", bound=Model)
 
@@ -60,3 +62,102 @@ def org_or_builtin(queryset: QuerySet[M], user: User) -> QuerySet[M]:
     if not user.is_authenticated or user.organisation_id is None:
         return queryset.none()
     return queryset.filter(Q(organisation_id=user.organisation_id) | Q(organisation__isnull=True))
+
+
+def trainer_overview(*, user: User) -> dict:
+    """The figures of the trainer/admin home, each counted exactly as the page it links to
+    lists it: active products, articles, cases, full practice scenarios (micro-drills are listed
+    apart) and the scorecards in the review queue."""
+    # Imported here: these apps' selectors import this module.
+    from cases.selectors import case_list, scenario_list
+    from knowledge.selectors import article_list, product_list
+    from practice.review import QUEUE_STATUSES, review_counts
+
+    by_status = review_counts(user=user)
+    review = {str(status): by_status.get(status, 0) for status in QUEUE_STATUSES}
+    return {
+        "content_counts": {
+            "products": product_list(user=user).count(),
+            "articles": article_list(user=user).count(),
+            "cases": case_list(user=user).count(),
+            "scenarios": scenario_list(user=user, include_inactive=user.is_trainer).count(),
+        },
+        "review_counts": {**review, "queue": sum(review.values())},
+    }
+
+
+# --- The audit log ----------------------------------------------------------------------------
+# Labels of the actions the services record; an unknown action shows its code.
+AUDIT_ACTION_LABELS = {
+    "user.role_changed": _("Role changed"),
+    "content.imported": _("Content imported"),
+    "product.created": _("Product created"),
+    "product.updated": _("Product updated"),
+    "article.created": _("Article created"),
+    "article.updated": _("Article updated"),
+    "rule.created": _("Compliance rule created"),
+    "rule.updated": _("Compliance rule updated"),
+    "case.created": _("Case created"),
+    "case.updated": _("Case updated"),
+    "case.annotation_added": _("Case annotation added"),
+    "case.annotation_removed": _("Case annotation removed"),
+    "scenario.created": _("Scenario created"),
+    "scenario.updated": _("Scenario updated"),
+    "scenario.activated": _("Scenario activated"),
+    "scenario.archived": _("Scenario archived"),
+    "call.import": _("Call imported"),
+    "review.criterion_confirm": _("Criterion score confirmed"),
+    "review.criterion_adjust": _("Criterion score adjusted"),
+    "review.finding_confirm": _("Finding confirmed"),
+    "review.finding_reject": _("Finding rejected"),
+    "review.finding_add": _("Finding added"),
+    "review.complete": _("Review completed"),
+    "course.created": _("Course created"),
+    "course.updated": _("Course updated"),
+    "assignment.created": _("Course or drill assigned"),
+    "dashboard.exported": _("Dashboard exported"),
+}
+
+# Names of the kinds of object an event is about (``AuditEvent.target_type``).
+AUDIT_TARGET_LABELS = {
+    "accounts.organisation": _("Organisation"),
+    "accounts.user": _("User"),
+    "knowledge.product": _("Product"),
+    "knowledge.article": _("Article"),
+    "knowledge.compliancerule": _("Compliance rule"),
+    "cases.case": _("Case"),
+    "cases.scenario": _("Scenario"),
+    "practice.conversation": _("Conversation"),
+    "practice.scorecard": _("Scorecard"),
+    "coaching.course": _("Course"),
+    "coaching.assignment": _("Assignment"),
+    "dashboard": _("Dashboard"),
+}
+
+
+def _target_label(target_type: str):
+    label = AUDIT_TARGET_LABELS.get(target_type)
+    if label is not None:
+        return label
+    try:
+        return apps.get_model(target_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        return target_type
+
+
+def audit_log(*, user: User, limit: int = 200) -> list[dict]:
+    """The newest audit events of the caller's organisation, with display labels and the
+    reason a reviewer gave (review actions keep it in the item's ``after`` state)."""
+    events = scope(AuditEvent.objects.select_related("actor"), user)[:limit]
+    rows = []
+    for event in events:
+        after = event.after if isinstance(event.after, dict) else {}
+        rows.append(
+            {
+                "event": event,
+                "action_label": AUDIT_ACTION_LABELS.get(event.action, event.action),
+                "target_label": _target_label(event.target_type),
+                "reason": str(after.get("comment") or "").strip(),
+            }
+        )
+    return rows

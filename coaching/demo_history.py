@@ -274,6 +274,7 @@ def _coaching_rebuild(organisation: Organisation) -> dict | None:
 
 def _demo_course(organisation: Organisation, agents: dict[str, User], now: datetime) -> dict:
     """Two courses assigned three weeks ago, and agent1's top drill for a weakness."""
+    from coaching.models import Assignment
     from coaching.services import assignment_create, course_create, course_item_add
     from knowledge.models import Article
 
@@ -323,6 +324,7 @@ def _demo_course(organisation: Organisation, agents: dict[str, User], now: datet
     assigned_at = now - timedelta(days=21)
     teams = {user.team_id: user.team for user in agents.values() if user.team_id is not None}
     assignments = []
+    past_due: dict[int, datetime] = {}
     for language, title, description, items in courses:
         course = course_create(
             organisation=organisation,
@@ -346,15 +348,18 @@ def _demo_course(organisation: Organisation, agents: dict[str, User], now: datet
             for due_in, team in zip(
                 (10, -2), sorted(teams.values(), key=lambda t: t.pk), strict=False
             ):
-                assignments.append(
-                    assignment_create(
-                        organisation=organisation,
-                        actor=trainer,
-                        course=course,
-                        team=team,
-                        due_at=now + timedelta(days=due_in),
-                    )
+                # Assigned three weeks ago: a due date in the past was in the future then
+                # (the service refuses past due dates, so it is set once the row exists).
+                assignment = assignment_create(
+                    organisation=organisation,
+                    actor=trainer,
+                    course=course,
+                    team=team,
+                    due_at=now + timedelta(days=max(due_in, 1)),
                 )
+                if due_in < 1:
+                    past_due[assignment.pk] = now + timedelta(days=due_in)
+                assignments.append(assignment)
         elif "agent6" in agents:
             assignments.append(
                 assignment_create(
@@ -377,6 +382,8 @@ def _demo_course(organisation: Organisation, agents: dict[str, User], now: datet
             )
         )
     _assignments_backdate(assignments, assigned_at, agents)
+    for pk, due_at in past_due.items():
+        Assignment.objects.filter(pk=pk).update(due_at=due_at)
     return {"courses": len(courses), "assignments": len(assignments)}
 
 

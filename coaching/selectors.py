@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from coaching.models import (
     WeaknessKind,
     WeaknessStatus,
 )
-from knowledge.models import Article, Checkpoint, ComplianceRule, Product, Skill
+from knowledge.models import Article, Checkpoint, ComplianceRule, Skill
 from knowledge.vocabulary import SKILL_CODES
 from practice.models import Conversation, ConversationKind, Scorecard
 
@@ -112,12 +112,17 @@ def drills_recommended(
     limit: int = 3,
 ) -> list[dict]:
     """Drills for one weakness, ranked by fit, then by the measured change they brought other
-    agents with the same weakness (only once ``min_agents`` agents are behind the figure)."""
+    agents with the same weakness (only once ``min_agents`` agents are behind the figure).
+
+    Only drills in ``language`` when there is any for this weakness: an agent practising in
+    Chinese is not sent to the English twin of a drill. Other languages are the fallback when
+    nothing in that language targets it."""
+    fitting = [d for d in drills if drill_fit(d, kind=kind, code=code, language=None)[0]]
+    if language is not None and any(d.language == language for d in fitting):
+        fitting = [d for d in fitting if d.language == language]
     ranked = []
-    for drill in drills:
+    for drill in fitting:
         fit = drill_fit(drill, kind=kind, code=code, language=language)
-        if fit[0] == 0:
-            continue
         effect = effects.get((drill.pk, kind, code))
         measured = effect.mean_change if effect and effect.agents >= min_agents else None
         ranked.append(
@@ -206,6 +211,21 @@ def agent_language(agent: User) -> str | None:
     return languages.most_common(1)[0][0] if languages else None
 
 
+def drill_language(agent: User) -> str:
+    """The language to recommend drills in: the one the agent practises in, else the page's."""
+    return agent_language(agent) or ui_language()
+
+
+def trend_mark(trend: float | None) -> dict | None:
+    """A trend as shown (one decimal) with its direction; a change that rounds to zero is
+    flat, never a green "▲ +0.0"."""
+    if trend is None:
+        return None
+    shown = round(trend, 1)
+    direction = "up" if shown > 0 else "down" if shown < 0 else "flat"
+    return {"value": abs(shown), "direction": direction}
+
+
 def agent_overview(*, agent: User) -> dict:
     """Everything about one agent's training: the agent's home and the manager's agent page."""
     names = vocabulary_names(agent.organisation_id)
@@ -219,6 +239,7 @@ def agent_overview(*, agent: User) -> dict:
             "all": profiles[code].get(ProfileKind.ALL),
             "practice": profiles[code].get(ProfileKind.PRACTICE),
             "call": profiles[code].get(ProfileKind.CALL),
+            "trend": trend_mark(getattr(profiles[code].get(ProfileKind.ALL), "trend", None)),
         }
         for code in SKILL_CODES
     ]
@@ -285,6 +306,7 @@ def agent_overview(*, agent: User) -> dict:
     language = agent_language(agent)
     drills = drills_for(agent.organisation_id)
     effects = drill_effects(agent.organisation_id)
+    drill_lang = language or ui_language()
     weaknesses = []
     recommended: dict[int, dict] = {}
     for weakness in Weakness.objects.filter(agent=agent, status=WeaknessStatus.OPEN).order_by(
@@ -295,7 +317,7 @@ def agent_overview(*, agent: User) -> dict:
             code=weakness.code,
             drills=drills,
             effects=effects,
-            language=language,
+            language=drill_lang,
         )
         for item in ranked:
             item["action"] = drill_action(item["drill"])
@@ -339,7 +361,7 @@ def agent_skills(*, agent: User) -> list[dict]:
 
 
 def agent_weaknesses(*, agent: User) -> list[dict]:
-    language = agent_language(agent)
+    language = drill_language(agent)
     drills = drills_for(agent.organisation_id)
     effects = drill_effects(agent.organisation_id)
     results = []
@@ -381,17 +403,10 @@ def _agent_home(user: User) -> dict:
 
 
 def _trainer_home(user: User) -> dict:
-    counts = {
-        "products": scope(Product.objects.all(), user).count(),
-        "articles": scope(Article.objects.all(), user).count(),
-        "cases": scope(Case.objects.all(), user).count(),
-        "scenarios": scope(Scenario.objects.all(), user).count(),
-    }
-    review = scope(Scorecard.objects.filter(is_current=True), user).aggregate(
-        needs_review=Count("id", filter=Q(status="needs_review")),
-        failed=Count("id", filter=Q(status="failed")),
-    )
-    return {"content_counts": counts, "review_counts": review}
+    # The figures link to the catalogue pages and the review queue, and count what they list.
+    from accounts.selectors import trainer_overview
+
+    return trainer_overview(user=user)
 
 
 def _manager_home(user: User) -> dict:
@@ -452,19 +467,16 @@ def manager_dashboard(*, user: User, weeks: int = DEFAULT_WEEKS) -> dict:
         organisation_id=organisation_id, week__gte=since, agent_id__in=agent_ids
     )
 
-    # Team × skill heatmap (current profiles)
+    # Team × skill heatmap: the mean skill score of the team's conversations in the period
     cells = defaultdict(dict)
-    for team_id, skill, average, n in (
-        SkillProfile.objects.filter(
-            organisation_id=organisation_id,
-            kind=ProfileKind.ALL,
-            score__isnull=False,
-            agent_id__in=agent_ids,
-        )
-        .values_list("agent__team_id", "skill")
-        .annotate(avg=Avg("score"), n=Count("id"))
+    for team_id, skill, total, n in (
+        team_metrics.filter(metric=MetricKind.SKILL)
+        .values_list("team_id", "code")
+        .annotate(total=Sum("total"), n=Sum("n"))
+        .order_by()
     ):
-        cells[team_id][skill] = (round(average, 1), n)
+        if n:
+            cells[team_id][skill] = (round(total / n, 1), n)
     heat_teams = [(t.pk, t.name) for t in teams if t.pk in cells]
     if None in cells:
         heat_teams.append((None, _("No team")))
@@ -867,10 +879,9 @@ def agent_conversations(*, agent: User, limit: int = 50) -> list[dict]:
 def trainer_desk(*, user: User) -> dict:
     organisation_id = user.organisation_id
     names = vocabulary_names(organisation_id)
-    review = scope(Scorecard.objects.filter(is_current=True), user).aggregate(
-        needs_review=Count("id", filter=Q(status="needs_review")),
-        failed=Count("id", filter=Q(status="failed")),
-    )
+    from accounts.selectors import trainer_overview
+
+    review = trainer_overview(user=user)["review_counts"]
     progress = AssignmentProgress.objects.filter(
         assignment__organisation_id=organisation_id
     ).select_related(

@@ -42,8 +42,17 @@ from coaching.models import (
     WeaknessKind,
     WeaknessStatus,
 )
-from coaching.profiles import CoachingConfig, Observation, profile_figures, weakness_decision
-from config.errors import DomainError
+from coaching.profiles import (
+    SAME_PROBLEM,
+    CoachingConfig,
+    Observation,
+    below_threshold,
+    profile_figures,
+    running_levels,
+    weakness_decision,
+    weakness_key,
+)
+from config.errors import Conflict, DomainError
 from knowledge.models import Article, ComplianceRule
 from knowledge.vocabulary import SKILL_CODES
 from practice.models import Conversation, ConversationKind, ConversationStatus, Scorecard
@@ -97,27 +106,100 @@ def _profile_rows(
 
 
 # --- Weaknesses ---------------------------------------------------------------------------
+def _merged_checkpoints() -> dict[str, tuple[str, ...]]:
+    """rule → the checkpoints whose miss is that rule's finding (``profiles.SAME_PROBLEM``)."""
+    merged = defaultdict(list)
+    for (kind, code), (target_kind, target_code) in SAME_PROBLEM.items():
+        if kind == WeaknessKind.CHECKPOINT and target_kind == WeaknessKind.RULE:
+            merged[target_code].append(code)
+    return {rule: tuple(codes) for rule, codes in merged.items()}
+
+
+MERGED_CHECKPOINTS = _merged_checkpoints()
+
+
+def shortfall(record: Scored, kind: str, code: str, config=None) -> bool | None:
+    """Did the conversation fall short on (kind, code)? None: not measured in it. (Only a
+    skill needs ``config``, for its threshold.)"""
+    if kind == WeaknessKind.SKILL:
+        ratio = record.skills.get(code)
+        return None if ratio is None else ratio < config.skill_threshold
+    if kind == WeaknessKind.CHECKPOINT:
+        hit = record.checkpoints.get(code)
+        return None if hit is None else not hit[0]
+    if code in record.rules:
+        return True
+    return any(
+        checkpoint in record.checkpoints and not record.checkpoints[checkpoint][0]
+        for checkpoint in MERGED_CHECKPOINTS.get(code, ())
+    )
+
+
 def shortfall_series(history: list[Scored], config) -> dict[tuple[str, str], list]:
-    """(kind, code) → [(record, fell_short)] oldest first, for every code the history touches."""
-    series: dict[tuple[str, str], list] = defaultdict(list)
-    rules = sorted({rule for r in history for rule in r.rules})
+    """(kind, code) → [(record, fell_short)] oldest first, for every code the history touches.
+    A rule counts in every conversation (no finding = kept); a checkpoint merged into a rule
+    (``SAME_PROBLEM``) is tracked under the rule only."""
+    codes: set[tuple[str, str]] = set()
     for record in history:
-        for skill, ratio in record.skills.items():
-            series[(WeaknessKind.SKILL, skill)].append((record, ratio < config.skill_threshold))
-        for code, (reached, _turn) in record.checkpoints.items():
-            series[(WeaknessKind.CHECKPOINT, code)].append((record, not reached))
-        for rule in rules:
-            series[(WeaknessKind.RULE, rule)].append((record, rule in record.rules))
+        codes.update((WeaknessKind.SKILL.value, skill) for skill in record.skills)
+        codes.update(
+            weakness_key(WeaknessKind.CHECKPOINT.value, code) for code in record.checkpoints
+        )
+        codes.update((WeaknessKind.RULE.value, rule) for rule in record.rules)
+    series: dict[tuple[str, str], list] = {}
+    for kind, code in sorted(codes):
+        outcomes = [
+            (record, short)
+            for record in history
+            for short in [shortfall(record, kind, code, config)]
+            if short is not None
+        ]
+        if outcomes:
+            series[(kind, code)] = outcomes
     return series
 
 
-def weakness_intervals(series: list, config) -> list[dict]:
+def series_thresholds(kind: str, code: str, series: list, config) -> tuple[int, int]:
+    """(K, N): how many shortfalls among the last N open a weakness of this kind. Rules count
+    over ``rule_n`` conversations; a rule the agent broke as serious needs only ``serious_k``."""
+    if kind != WeaknessKind.RULE:
+        return config.weakness_k, config.weakness_n
+    serious = any(
+        record.rules.get(code, {}).get("severity") == "serious" for record, _short in series
+    )
+    return (config.serious_k if serious else config.rule_k), config.rule_n
+
+
+def series_lows(kind: str, code: str, series: list, config) -> list[bool] | None:
+    """For a skill: after each conversation, whether the recency-weighted score (the one the
+    profile shows) is below the threshold. None for checkpoints and rules."""
+    if kind != WeaknessKind.SKILL:
+        return None
+    levels = running_levels(
+        [Observation(at=record.at, value=record.skills[code]) for record, _short in series],
+        half_life_days=config.half_life_days,
+    )
+    return [below_threshold(level, i + 1, config) for i, level in enumerate(levels)]
+
+
+def weakness_intervals(
+    series: list,
+    config,
+    *,
+    k: int | None = None,
+    n: int | None = None,
+    lows: list[bool] | None = None,
+) -> list[dict]:
     """Replay an outcome series: each time a weakness opens (and maybe closes) on the way.
 
     Returns [{"opened_at", "closed_at", "shortfalls": [records]}]; after a close, only later
     conversations count towards opening again, so a reopened weakness is a new interval.
     """
+    k = k or config.weakness_k
+    n = n or config.weakness_n
     flags = [short for _record, short in series]
+    lows = lows or [False] * len(series)
+    reach = max(n, config.recover_m)
     intervals: list[dict] = []
     current: dict | None = None
     start = 0
@@ -126,14 +208,31 @@ def weakness_intervals(series: list, config) -> list[dict]:
             if short:
                 current["shortfalls"].append(record)
             decision = weakness_decision(
-                flags[: i + 1], is_open=True, since_open=i - current["index"], config=config
+                flags[max(0, i + 1 - reach) : i + 1],  # it looks no further back
+                is_open=True,
+                since_open=i - current["index"],
+                config=config,
+                k=k,
+                n=n,
+                low=lows[i],
             )
             if decision == "close":
                 current["closed_at"] = record.at
                 intervals.append(current)
                 current, start = None, i + 1
-        elif weakness_decision(flags[start : i + 1], is_open=False, since_open=0, config=config):
-            window = series[max(start, i + 1 - config.weakness_n) : i + 1]
+        elif weakness_decision(
+            flags[max(start, i + 1 - n) : i + 1],
+            is_open=False,
+            since_open=0,
+            config=config,
+            k=k,
+            n=n,
+            low=lows[i],
+        ):
+            window = series[max(start, i + 1 - n) : i + 1]
+            if sum(1 for _r, s in window if s) < k:
+                # opened by the low level: the shortfalls behind it reach further back
+                window = series[start : i + 1]
             current = {
                 "opened_at": record.at,
                 "closed_at": None,
@@ -162,7 +261,9 @@ def _evidence_items(kind: str, code: str, records: list[Scored], quotes: dict) -
 def _weakness_plan(history: list[Scored], config) -> list[dict]:
     plan = []
     for (kind, code), series in shortfall_series(history, config).items():
-        for interval in weakness_intervals(series, config):
+        k, n = series_thresholds(kind, code, series, config)
+        lows = series_lows(kind, code, series, config)
+        for interval in weakness_intervals(series, config, k=k, n=n, lows=lows):
             plan.append({"kind": str(kind), "code": code, **interval})
     return plan
 
@@ -897,10 +998,8 @@ def _drill_done_events(organisation: Organisation) -> dict[int, dict[int, dateti
 def _outcome(record: Scored, kind: str, code: str) -> float | None:
     if kind == WeaknessKind.SKILL:
         return 100.0 * record.skills[code] if code in record.skills else None
-    if kind == WeaknessKind.CHECKPOINT:
-        hit = record.checkpoints.get(code)
-        return None if hit is None else (100.0 if hit[0] else 0.0)
-    return 0.0 if code in record.rules else 100.0
+    short = shortfall(record, kind, code)
+    return None if short is None else (0.0 if short else 100.0)
 
 
 def drill_change(
@@ -1071,6 +1170,13 @@ def course_item_add(
     """Append an item; agents already assigned the course get it in their progress."""
     _require_trainer(actor)
     target = _item_target(course, kind, target_id)
+    # One row per course: the lock keeps two quick clicks from both adding the same item.
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    if course.items.filter(kind=kind, **target).exists():
+        raise Conflict(
+            _("“%(title)s” is already in this course.") % {"title": target[kind].title},
+            field="target",
+        )
     if pass_mark is not None and not 0 <= int(pass_mark) <= 100:
         raise DomainError(_("The pass mark is between 0 and 100."), field="pass_mark")
     last = course.items.aggregate(m=Max("order"))["m"]
@@ -1144,6 +1250,17 @@ def assignment_create(
         raise DomainError(_("Only agents can be assigned training."), field="agent")
     if course is not None and not course.items.exists():
         raise DomainError(_("Add items to the course before assigning it."), field="course")
+    now = timezone.now()
+    if due_at is not None and due_at < now:
+        raise DomainError(_("The due date is in the past: choose a later date."), field="due_at")
+    # Assignments of one agent or team are made one at a time, so the duplicate check holds.
+    if agent is not None:
+        User.objects.select_for_update().filter(pk=agent.pk).first()
+    else:
+        Team.objects.select_for_update().filter(pk=team.pk).first()
+    current = _open_assignment(course=course, drill=drill, agent=agent, team=team, now=now)
+    if current is not None:
+        raise Conflict(_duplicate_message(current, agent=agent), field="agent" if agent else "team")
     assignment = Assignment.objects.create(
         organisation=organisation,
         course=course,
@@ -1181,6 +1298,72 @@ def assignment_create(
         },
     )
     return assignment
+
+
+def _open_assignment(
+    *,
+    course: Course | None,
+    drill: Drill | None,
+    agent: User | None,
+    team: Team | None,
+    now: datetime,
+) -> Assignment | None:
+    """An assignment of the same course or drill the agent or team still has open: not past
+    due and not completed. For an agent, one through its team counts too (the agent would see
+    the course twice among its tasks); for a team, one not yet done by everyone in it."""
+    same = (
+        Assignment.objects.filter(course=course)
+        if course
+        else Assignment.objects.filter(drill=drill)
+    )
+    current = same.filter(Q(due_at__isnull=True) | Q(due_at__gte=now)).order_by("due_at", "pk")
+    if agent is not None:
+        open_ids = set(
+            AssignmentProgress.objects.filter(
+                agent=agent, status=ProgressStatus.TO_DO, assignment__in=current
+            ).values_list("assignment_id", flat=True)
+        )
+        return current.filter(pk__in=open_ids).first() if open_ids else None
+    for assignment in current.filter(team=team).annotate(
+        rows=Count("progress"),
+        to_do=Count("progress", filter=Q(progress__status=ProgressStatus.TO_DO)),
+    ):
+        # a team without agents yet has no rows: the assignment still waits for them
+        if assignment.rows == 0 or assignment.to_do:
+            return assignment
+    return None
+
+
+def _duplicate_message(assignment: Assignment, *, agent: User | None) -> str:
+    """Why an assignment is refused as a duplicate, in whole sentences (for the translators)."""
+    who = "team" if agent is None else "through_team" if assignment.team_id else "agent"
+    values = {"agent": agent.name if agent is not None else "", "title": assignment.title}
+    if assignment.due_at is None:
+        texts = {
+            "team": _("This team already has “%(title)s” open. Assign it again once it is done."),
+            "agent": _("%(agent)s already has “%(title)s” open. Assign it again once it is done."),
+            "through_team": _(
+                "%(agent)s already has “%(title)s” open through a team assignment. "
+                "Assign it again once it is done."
+            ),
+        }
+        return texts[who] % values
+    values["due"] = timezone.localtime(assignment.due_at).date().isoformat()
+    texts = {
+        "team": _(
+            "This team already has “%(title)s” open, due %(due)s. "
+            "Assign it again once it is done or past due."
+        ),
+        "agent": _(
+            "%(agent)s already has “%(title)s” open, due %(due)s. "
+            "Assign it again once it is done or past due."
+        ),
+        "through_team": _(
+            "%(agent)s already has “%(title)s” open through a team assignment, due %(due)s. "
+            "Assign it again once it is done or past due."
+        ),
+    }
+    return texts[who] % values
 
 
 def team_assignments_extend(*, agent: User) -> int:

@@ -21,6 +21,7 @@ from accounts.selectors import agent_for_user, scoped_get
 from accounts.services import audit_record
 from coaching import selectors, services
 from coaching.models import CourseItem
+from coaching.profiles import weakness_key
 from config.errors import DomainError
 
 EXPORTS = (
@@ -88,6 +89,9 @@ def agents(request):
     skill = request.GET.get("skill") or None
     kind = request.GET.get("kind") or None
     code = request.GET.get("code") or None
+    if kind and code:
+        # a checkpoint tracked under its rule (profiles.SAME_PROBLEM) links to that weakness
+        kind, code = weakness_key(kind, code)
     team_obj = None
     if team:
         try:
@@ -227,6 +231,7 @@ def _course_context(request, course):
     context = selectors.course_page(user=request.user, course=course)
     context["can_build"] = request.user.role in TRAINERS
     context["default_due"] = (timezone.localdate() + timedelta(days=14)).isoformat()
+    context["today"] = timezone.localdate().isoformat()
     return context
 
 
@@ -321,10 +326,20 @@ def course_item_studied(request, pk, item_id):
 
 # --- Assignments --------------------------------------------------------------------------
 def _due(value: str | None):
-    day = parse_date(value or "")
-    if day is None:
+    """The end of the chosen day (local time); None when no date was given."""
+    if not (value or "").strip():
         return None
+    try:
+        day = parse_date(value.strip())
+    except ValueError:
+        day = None
+    if day is None:
+        raise DomainError(_("Enter the due date as a date (YYYY-MM-DD)."), field="due_at")
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+# service field → the assign form's input
+_FORM_FIELDS = {"due_at": "due", "agent": "to", "team": "to"}
 
 
 @require_POST
@@ -332,16 +347,16 @@ def _due(value: str | None):
 def assignment_create(request):
     user = request.user
     course = drill = agent = team = None
+    to_kind, _sep, to_id = (request.POST.get("to") or "").partition(":")
     try:
         if request.POST.get("course"):
             course = selectors.course_get(user=user, pk=int(request.POST["course"]))
         if request.POST.get("drill"):
             drill = selectors.drill_get(user=user, pk=int(request.POST["drill"]))
-        kind, _sep, target = (request.POST.get("to") or "").partition(":")
-        if kind == "team":
-            team = scoped_get(Team.objects.all(), user, pk=int(target))
-        elif kind == "agent":
-            agent = scoped_get(User.objects.filter(role=Role.AGENT), user, pk=int(target))
+        if to_kind == "team":
+            team = scoped_get(Team.objects.all(), user, pk=int(to_id))
+        elif to_kind == "agent":
+            agent = scoped_get(User.objects.filter(role=Role.AGENT), user, pk=int(to_id))
         assignment = services.assignment_create(
             organisation=user.organisation,
             actor=user,
@@ -352,14 +367,28 @@ def assignment_create(request):
             due_at=_due(request.POST.get("due")),
         )
     except (DomainError, ValueError) as exc:
-        messages.error(
-            request, exc.message if isinstance(exc, DomainError) else _("Invalid request.")
-        )
+        error = exc.message if isinstance(exc, DomainError) else _("Invalid request.")
+        field = _FORM_FIELDS.get(exc.field) if isinstance(exc, DomainError) else None
+        if request.htmx and course is not None:
+            # the course page's assign form: show the error in place, keep what was chosen
+            context = _course_context(request, course)
+            context.update(
+                assign_error=error,
+                assign_error_field=field,
+                assign_values={
+                    "to_kind": to_kind,
+                    "to_id": int(to_id) if to_id.isdigit() else None,
+                    "due": request.POST.get("due", ""),
+                },
+            )
+            return render(request, "coaching/_course_assign.html", context)
+        messages.error(request, error)
     else:
-        messages.success(
-            request,
-            _("Assigned “%(title)s”.") % {"title": assignment.title},
-        )
+        notice = _("Assigned “%(title)s”.") % {"title": assignment.title}
+        if request.htmx and course is not None:
+            context = {**_course_context(request, course), "assign_notice": notice}
+            return render(request, "coaching/_course_assign.html", context)
+        messages.success(request, notice)
     next_url = request.POST.get("next") or ""
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)

@@ -30,8 +30,13 @@ def test_course_assignment_progress_and_manager_drill_down(
         expect(page.locator("[data-testid=course-item]")).to_have_count(count)
     page.select_option("#to", label=team.name)
     page.click("[data-testid=assign-course] button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert team.name in page.locator("[data-testid=course-assignments]").inner_text()
+    # the assign form swaps its card over htmx: wait for the new assignment to show
+    expect(page.locator("[data-testid=course-assignments]")).to_contain_text(team.name)
+    # assigning it again while it is open is refused in place, and nothing is added
+    page.select_option("#to", label=team.name)
+    page.click("[data-testid=assign-course] button[type=submit]")
+    expect(page.locator("[data-testid=assign-error]")).to_be_visible()
+    expect(page.locator("[data-testid=course-assignment]")).to_have_count(1)
     page.screenshot(path=artifacts / "coaching-course-builder.png", full_page=True)
 
     # --- the agent sees it on the home page and studies the article

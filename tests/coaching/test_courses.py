@@ -85,14 +85,23 @@ def test_article_studied_and_scenario_passed(course, trainer, agent, login, scen
     assert AssignmentProgress.objects.get(pk=row.pk).best_score == 82
 
 
+def _pass_due_date(assignment, days=1):
+    """Time passes: the due date of an assignment made earlier is now behind us (the service
+    refuses a due date in the past)."""
+    assignment.due_at = timezone.now() - timedelta(days=days)
+    assignment.save(update_fields=["due_at"])
+    return assignment
+
+
 def test_overdue_is_visible_to_agent_trainer_and_manager(course, trainer, agent, manager, login):
     assignment = assignment_create(
         organisation=course.organisation,
         actor=trainer,
         course=course,
         agent=agent,
-        due_at=timezone.now() - timedelta(days=1),
+        due_at=timezone.now() + timedelta(days=1),
     )
+    _pass_due_date(assignment)
     [row] = agent_assignments(agent)
     assert row["overdue"] and not row["complete"]
     assert 'data-testid="overdue"' in login(agent).get("/").content.decode()
@@ -170,19 +179,20 @@ def test_agent_joining_a_team_gets_its_current_assignments(
     course, trainer, team, other_team, agent, agent_other_team
 ):
     org = course.organisation
+    past_due = assignment_create(
+        organisation=org,
+        actor=trainer,
+        course=course,
+        team=team,
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    _pass_due_date(past_due)
     current = assignment_create(
         organisation=org,
         actor=trainer,
         course=course,
         team=team,
         due_at=timezone.now() + timedelta(days=7),
-    )
-    past_due = assignment_create(
-        organisation=org,
-        actor=trainer,
-        course=course,
-        team=team,
-        due_at=timezone.now() - timedelta(days=1),
     )
     other = assignment_create(organisation=org, actor=trainer, course=course, team=other_team)
     newcomer = agent_other_team
@@ -233,3 +243,118 @@ def test_moving_an_agent_in_django_admin_hands_over_the_team_assignments(
     assert AssignmentProgress.objects.filter(assignment=assignment, agent=moved).count() == 2
     [summary] = agent_assignments(moved)
     assert summary["assignment"].pk == assignment.pk
+
+
+def test_a_due_date_in_the_past_is_refused(course, trainer, team, login, api_client):
+    with pytest.raises(DomainError) as refused:
+        assignment_create(
+            organisation=course.organisation,
+            actor=trainer,
+            course=course,
+            team=team,
+            due_at=timezone.now() - timedelta(days=1),
+        )
+    assert refused.value.field == "due_at"
+    # the page: an error in place of the assign form (htmx), or a message (plain form)
+    client = login(trainer)
+    post = {"course": course.pk, "to": f"team:{team.pk}", "due": "2020-01-01"}
+    response = client.post("/assignments/new/", post, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="assign-error"' in body
+    assert 'id="course-assign"' in body and 'value="2020-01-01"' in body
+    response = client.post("/assignments/new/", post, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    # a date that is not a date is refused too, not silently dropped
+    response = client.post("/assignments/new/", {**post, "due": "next friday"}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    api_client.force_authenticate(trainer)
+    response = api_client.post(
+        "/api/v1/assignments/",
+        {"course": course.pk, "team": team.pk, "due_at": "2020-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["field"] == "due_at"
+    assert not course.assignments.exists()
+    # today is fine: the form's date means the end of that day
+    today = timezone.localdate().isoformat()
+    response = client.post("/assignments/new/", {**post, "due": today})
+    assert response.status_code == 302 and course.assignments.count() == 1
+
+
+def test_the_same_course_cannot_be_assigned_twice_while_open(
+    course, trainer, team, agent, login, api_client
+):
+    org = course.organisation
+    due = timezone.now() + timedelta(days=7)
+    first = assignment_create(organisation=org, actor=trainer, course=course, team=team, due_at=due)
+    with pytest.raises(DomainError) as refused:
+        assignment_create(organisation=org, actor=trainer, course=course, team=team, due_at=due)
+    assert refused.value.field == "team" and refused.value.status_code == 409
+    assert course.title in refused.value.message
+    # an agent who has it through the team cannot get it a second time either
+    with pytest.raises(DomainError) as refused:
+        assignment_create(organisation=org, actor=trainer, course=course, agent=agent)
+    assert refused.value.field == "agent"
+    # through the page (htmx: the error shows in the assign form) and the API
+    client = login(trainer)
+    response = client.post(
+        "/assignments/new/",
+        {"course": course.pk, "to": f"team:{team.pk}", "due": "2099-01-01"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert (
+        'data-testid="assign-error"' in body and body.count('data-testid="course-assignment"') == 1
+    )
+    api_client.force_authenticate(trainer)
+    response = api_client.post(
+        "/api/v1/assignments/", {"course": course.pk, "team": team.pk}, format="json"
+    )
+    assert response.status_code == 409 and "detail" in response.json()
+    assert list(course.assignments.all()) == [first]
+    # the agent's tasks and the trainer's desk list it once
+    assert [r["assignment"].pk for r in agent_assignments(agent)] == [first.pk]
+    desk = client.get("/dashboard/trainer/")
+    assert [r["assignment"].pk for r in desk.context["assignments"]] == [first.pk]
+
+    # once it is past due, or done by everyone, it can be assigned again
+    first.due_at = timezone.now() - timedelta(days=1)
+    first.save(update_fields=["due_at"])
+    again = assignment_create(organisation=org, actor=trainer, course=course, team=team, due_at=due)
+    AssignmentProgress.objects.filter(assignment=again).update(status="done")
+    assert assignment_create(organisation=org, actor=trainer, course=course, team=team)
+    # another team, or another agent, is not a duplicate
+    assert assignment_create(
+        organisation=org,
+        actor=trainer,
+        course=course,
+        agent=UserFactory(username="loner", organisation=org, team=None),
+    )
+
+
+def test_a_success_in_the_assign_form_refreshes_the_assignments(course, trainer, team, login):
+    response = login(trainer).post(
+        "/assignments/new/",
+        {"course": course.pk, "to": f"team:{team.pk}", "due": "2099-01-01"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="assign-notice"' in body
+    assert body.count('data-testid="course-assignment"') == 1
+    assert 'data-testid="assign-error"' not in body
+
+
+def test_an_article_cannot_be_added_twice_to_a_course(course, trainer, login):
+    article = Article.objects.get(organisation=course.organisation, slug="kb-cooling-off-period")
+    with pytest.raises(DomainError) as refused:
+        course_item_add(course=course, actor=trainer, kind="article", target_id=article.pk)
+    assert refused.value.field == "target" and article.title in refused.value.message
+    response = login(trainer).post(
+        f"/courses/{course.pk}/items/", {"target": f"article:{article.pk}"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and 'class="form-errors"' in body
+    assert course.items.filter(kind="article", article=article).count() == 1
+    # the same article in another course is fine
+    other = course_create(organisation=course.organisation, actor=trainer, title="另一门课")
+    assert course_item_add(course=other, actor=trainer, kind="article", target_id=article.pk)

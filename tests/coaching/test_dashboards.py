@@ -37,13 +37,16 @@ def _grow(org, team, other_team, trainer, prefix, n_agents, per_agent):
     bulk_history(agents, per_agent)
     course = course_create(organisation=org, actor=trainer, title=f"course {prefix}")
     course_item_add(course=course, actor=trainer, kind="scenario", target_id=_scenario(org).pk)
-    assignment_create(
+    assignment = assignment_create(
         organisation=org,
         actor=trainer,
         course=course,
         team=team,
-        due_at=timezone.now() - timedelta(days=1),
+        due_at=timezone.now() + timedelta(days=1),
     )
+    # overdue by now (a past due date cannot be chosen when assigning)
+    assignment.due_at = timezone.now() - timedelta(days=1)
+    assignment.save(update_fields=["due_at"])
     coaching_rebuild(organisation=org)
     return agents
 
@@ -96,7 +99,8 @@ def test_manager_dashboard_figures_and_scope(
     # the manager manages only `team`: the other team's agent is invisible
     assert [row["team"] for row in context["heatmap"]["rows"]] == [team.name]
     objection = next(c for c in context["heatmap"]["rows"][0]["cells"] if c["skill"] == "objection")
-    assert objection["value"] == pytest.approx(30.0) and objection["n"] == 1
+    # the team's conversations of the period: three, all at 30
+    assert objection["value"] == pytest.approx(30.0) and objection["n"] == 3
     assert [r["agent_id"] for r in context["per_agent"]] == [agent.pk]
     assert context["per_agent"][0]["serious"] == 3
     assert {r["code"] for r in context["rules"]} == {"guaranteed_return"}
@@ -104,10 +108,11 @@ def test_manager_dashboard_figures_and_scope(
     assert cooling["rate"] == 0.0 and cooling["n"] == 3
     assert context["funnel"][0]["value"] == 3 and context["funnel"][2]["value"] == 3
     recurring = {(w["kind"], w["code"]) for w in context["recurring"]}
+    # the missed cooling-off checkpoint counts as its rule: one weakness, not two
     assert recurring == {
         ("skill", "objection"),
         ("rule", "guaranteed_return"),
-        ("checkpoint", "cooling_off_disclosed"),
+        ("rule", "cooling_off_omitted"),
     }
     body = response.content.decode()
     assert agent.name in body and agent_other_team.name not in body
@@ -119,6 +124,11 @@ def test_manager_dashboard_figures_and_scope(
     assert [r["agent"].pk for r in agents_page.context["rows"]] == [agent.pk]
     weakness_page = login(manager).get("/dashboard/team/agents/?kind=rule&code=guaranteed_return")
     assert [r["agent"].pk for r in weakness_page.context["rows"]] == [agent.pk]
+    # the checkpoint list links to the agents with the (merged) cooling-off weakness
+    checkpoint_page = login(manager).get(
+        "/dashboard/team/agents/?kind=checkpoint&code=cooling_off_disclosed"
+    )
+    assert [r["agent"].pk for r in checkpoint_page.context["rows"]] == [agent.pk]
     detail = login(manager).get(f"/dashboard/team/agents/{agent.pk}/")
     assert detail.status_code == 200
     conversation = detail.context["conversations"][0]
@@ -167,3 +177,42 @@ def test_both_languages_render(seeded_org, manager, agent, login):
         client.cookies["django_language"] = language
         for url in ("/dashboard/team/", f"/dashboard/team/agents/{agent.pk}/", "/"):
             assert client.get(url).status_code == 200
+
+
+def test_the_team_skill_table_follows_the_period(seeded_org, team, manager, login, agent):
+    weak = {**dict.fromkeys(SKILLS, 0.8), "objection": 0.2}
+    strong = {**dict.fromkeys(SKILLS, 0.8), "objection": 1.0}
+    now = timezone.now()
+    # weak ten weeks ago, strong in the last weeks
+    history(agent, [{"skills": weak}] * 4, start=now - timedelta(weeks=10))
+    history(agent, [{"skills": strong}] * 2, start=now - timedelta(days=6))
+    coaching_rebuild(organisation=seeded_org)
+    client = login(manager)
+
+    def objection(weeks):
+        context = client.get(f"/dashboard/team/?weeks={weeks}").context
+        [row] = context["heatmap"]["rows"]
+        return next(c for c in row["cells"] if c["skill"] == "objection")
+
+    recent, longer = objection(4), objection(12)
+    assert (recent["value"], recent["n"]) == (pytest.approx(100.0), 2)
+    assert (longer["value"], longer["n"]) == (pytest.approx(46.7), 6)  # (4 × 20 + 2 × 100) / 6
+    export = client.get("/dashboard/team/?weeks=4&export=heatmap").content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(export)))[1][4] == "100.0"
+
+
+def test_a_trend_that_rounds_to_zero_has_no_arrow(seeded_org, manager, login, agent):
+    from coaching.models import SkillProfile
+
+    history(agent, [{}] * 3)
+    coaching_rebuild(organisation=seeded_org)
+    profiles = SkillProfile.objects.filter(agent=agent, kind="all")
+    profiles.filter(skill="opening").update(trend=0.04)
+    profiles.filter(skill="discovery").update(trend=-0.04)
+    profiles.filter(skill="product").update(trend=2.26)
+    profiles.filter(skill="objection").update(trend=-3.0)
+    body = login(manager).get(f"/dashboard/team/agents/{agent.pk}/").content.decode()
+    assert "+0.0" not in body and "-0.0" not in body
+    assert body.count('data-trend="flat"') == 2
+    assert '<span class="score-pass" data-trend="up">▲ +2.3</span>' in body
+    assert '<span class="score-fail" data-trend="down">▼ -3.0</span>' in body

@@ -96,7 +96,8 @@ def test_recommendations_target_the_weakness(drilled_org, agent):
     coaching_update_for_agent(agent=agent)
     overview = agent_overview(agent=agent)
     by_code = {w["weakness"].code: w["drills"] for w in overview["weaknesses"]}
-    assert set(by_code) == {"objection", "cooling_off_omitted", "cooling_off_disclosed"}
+    # the missed checkpoint and the rule finding are one weakness (profiles.SAME_PROBLEM)
+    assert set(by_code) == {"objection", "cooling_off_omitted"}
     for code, kind in (("objection", "skill"), ("cooling_off_omitted", "rule")):
         assert by_code[code], code
         for item in by_code[code]:
@@ -109,6 +110,59 @@ def test_recommendations_target_the_weakness(drilled_org, agent):
     assert first_rule.language == "zh"
     assert overview["recommended"]
     assert overview["recommended"][0]["action"]["method"] in ("post", "get")
+
+
+def test_drills_are_recommended_in_the_agents_language(drilled_org, agent, agent_other_team):
+    missed = {
+        "skills": {**GOOD, "objection": 0.2},
+        "checkpoints": {"cooling_off_disclosed": False},
+    }
+    history(agent, [{**missed, "language": "zh"}] * 3)
+    history(agent_other_team, [{**missed, "language": "en"}] * 3)
+    for user, language in ((agent, "zh"), (agent_other_team, "en")):
+        coaching_update_for_agent(agent=user)
+        overview = agent_overview(agent=user)
+        by_code = {w["weakness"].code: w["drills"] for w in overview["weaknesses"]}
+        assert set(by_code) == {"objection", "cooling_off_omitted"}
+        titles = [item["drill"].title for items in by_code.values() for item in items]
+        assert titles and all(
+            item["drill"].language == language for items in by_code.values() for item in items
+        ), titles
+        assert {item["drill"].language for item in overview["recommended"]} == {language}
+    # the Chinese agent gets the Chinese micro-drill, never its English twin as well
+    zh_titles = {
+        item["drill"].key for w in agent_overview(agent=agent)["weaknesses"] for item in w["drills"]
+    }
+    assert "micro:micro-zh-cooling-off" in zh_titles
+    assert "micro:micro-en-cooling-off" not in zh_titles
+
+
+def test_drill_language_falls_back_when_unknown_or_missing(drilled_org):
+    drills = drills_for(drilled_org.pk)
+    cooling = {"kind": "rule", "code": "cooling_off_omitted", "drills": drills, "effects": {}}
+    for language in ("zh", "en"):
+        ranked = drills_recommended(**cooling, language=language)
+        assert ranked and {r["drill"].language for r in ranked} == {language}
+    # no language known: any language, best fit first
+    assert drills_recommended(**cooling, language=None)
+    # nothing in the agent's language targets it: the other language rather than nothing
+    zh_only = [d for d in drills if d.language == "zh"]
+    ranked = drills_recommended(**{**cooling, "drills": zh_only}, language="en")
+    assert ranked and {r["drill"].language for r in ranked} == {"zh"}
+
+
+def test_an_agent_without_conversations_gets_drills_in_the_page_language(drilled_org, agent):
+    from django.utils import translation
+
+    from coaching.selectors import drill_language
+
+    with translation.override("en"):
+        assert drill_language(agent) == "en"
+    with translation.override("zh-hans"):
+        assert drill_language(agent) == "zh"
+    history(agent, [{"language": "en"}])
+    with translation.override("zh-hans"):
+        assert drill_language(agent) == "en"
 
 
 def test_measured_improvement_ranks_equally_fitting_drills(org, trainer):

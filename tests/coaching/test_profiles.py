@@ -7,10 +7,13 @@ import pytest
 from coaching.profiles import (
     CoachingConfig,
     Observation,
+    below_threshold,
     decay_weight,
     profile_figures,
+    running_levels,
     trend,
     weakness_decision,
+    weakness_key,
     weighted_score,
 )
 
@@ -104,3 +107,56 @@ def test_weakness_decision_open_and_close():
     assert (
         weakness_decision([False, False, False], is_open=True, since_open=1, config=config) is None
     )
+
+
+def test_running_levels_match_the_weighted_score_at_each_step():
+    observations = [obs(40, 0.2), obs(30, 0.9), obs(29, 0.4), obs(3, 1.0), obs(0, 0.5)]
+    levels = running_levels(observations, half_life_days=30)
+    for i, level in enumerate(levels):
+        latest = observations[i].at
+        expected = weighted_score(observations[: i + 1], now=latest, half_life_days=30)
+        assert round(100 * level, 1) == pytest.approx(expected, abs=0.05)
+    # and the last one is what the profile shows today
+    assert round(100 * levels[-1], 1) == weighted_score(observations, now=NOW, half_life_days=30)
+
+
+def test_a_low_level_opens_and_holds_a_weakness():
+    config = CoachingConfig()
+    # one shortfall only, but the profile level is low: open
+    assert weakness_decision([True], is_open=False, since_open=0, config=config, low=True) == "open"
+    # three recoveries do not close it while the level is still low …
+    recovered = [True, True, True, False, False, False]
+    assert weakness_decision(recovered, is_open=True, since_open=3, config=config, low=True) is None
+    # … they do once it is back
+    assert weakness_decision(recovered, is_open=True, since_open=3, config=config) == "close"
+    assert below_threshold(0.55, 3, config) and not below_threshold(0.6, 3, config)
+    assert not below_threshold(0.1, 2, config)  # not enough data: never low
+
+
+def test_rule_thresholds_count_over_a_longer_window_with_hysteresis():
+    config = CoachingConfig()  # serious: 2 of the last 10; general: 3 of the last 10
+    spaced = [True, False, False, False, False, False, True]
+    assert weakness_decision(spaced, is_open=False, since_open=0, config=config, k=2, n=10)
+    assert not weakness_decision(spaced, is_open=False, since_open=0, config=config, k=3, n=10)
+    # three clean conversations, but two violations still in the window: it stays open
+    clean_tail = spaced + [False] * 3
+    assert (
+        weakness_decision(clean_tail, is_open=True, since_open=3, config=config, k=2, n=10) is None
+    )
+    assert (
+        weakness_decision(
+            [*clean_tail, False], is_open=True, since_open=4, config=config, k=2, n=10
+        )
+        == "close"
+    )
+    capped = CoachingConfig.from_settings({"rule_n": 4, "rule_k": 9, "serious_k": "1"})
+    assert (capped.rule_n, capped.rule_k, capped.serious_k) == (4, 4, 1)
+
+
+def test_one_problem_is_one_weakness():
+    assert weakness_key("checkpoint", "cooling_off_disclosed") == ("rule", "cooling_off_omitted")
+    assert weakness_key("checkpoint", "disclosure_duty_reminded") == (
+        "checkpoint",
+        "disclosure_duty_reminded",
+    )
+    assert weakness_key("skill", "compliance") == ("skill", "compliance")

@@ -307,8 +307,12 @@ class World:
             return {"slug": case[s].slug, "annotation_id": annotation.pk}
 
         def fresh_course_item(s):
+            # a course holds an article only once: each fresh item is another article
+            used = course[s].items.values_list("article_id", flat=True)
+            others = Article.objects.filter(organisation=orgs[s]).exclude(pk__in=used)
+            target = others.order_by("pk").first()
             item = coaching.course_item_add(
-                course=course[s], actor=trainers[s], kind="article", target_id=article[s].pk
+                course=course[s], actor=trainers[s], kind="article", target_id=target.pk
             )
             return {"pk": course[s].pk, "item_id": item.pk, "direction": "up"}
 
