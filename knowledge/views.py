@@ -17,6 +17,8 @@ from knowledge.models import ArticleKind, Language, ObjectionType, Skill
 from knowledge.search.service import search_knowledge
 from knowledge.validation import BundleError
 
+SEARCH_PAGE_RESULTS = 12
+
 
 def _search(request, products: list) -> dict:
     form = forms.SearchForm(request.GET)
@@ -26,16 +28,39 @@ def _search(request, products: list) -> dict:
     kind = form.cleaned_data.get("kind") or ""
     names = {p.code: p.name for p in products}
     results = []
-    if query:
+    capped = False
+    query_error = ""
+    max_chars = forms.SearchForm.base_fields["q"].max_length
+    if "q" in form.errors:
+        # Said rather than silently dropped; the typed text stays in the box to be shortened.
+        query = (form.data.get("q") or "").strip()
+        query_error = _("The search is too long: use at most %(max)d characters.") % {
+            "max": max_chars
+        }
+    elif query:
+        # One more than shown tells whether the list was cut.
         found = search_knowledge(
             organisation=request.user.organisation,
             query=query,
             product=product or None,
             kind=kind or None,
-            limit=12,
+            limit=SEARCH_PAGE_RESULTS + 1,
         )
-        results = [{"hit": hit, "product_name": names.get(hit.product or "", "")} for hit in found]
-    return {"q": query, "product": product, "kind": kind, "results": results, "search_form": form}
+        results = [
+            {"hit": hit, "product_name": names.get(hit.product or "", "")}
+            for hit in found[:SEARCH_PAGE_RESULTS]
+        ]
+        capped = len(found) > SEARCH_PAGE_RESULTS
+    return {
+        "q": query,
+        "q_max_chars": max_chars,
+        "query_error": query_error,
+        "results_capped": capped,
+        "product": product,
+        "kind": kind,
+        "results": results,
+        "search_form": form,
+    }
 
 
 def _article_filters(request) -> dict:
