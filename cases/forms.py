@@ -7,6 +7,7 @@ from __future__ import annotations
 import yaml
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import AnnotationKind, Difficulty, Outcome
 from cases.services import turns_from_text, turns_to_text
@@ -15,6 +16,15 @@ from knowledge.models import Language, ObjectionType, Skill
 from knowledge.validation import TEMPERAMENTS, BundleError
 
 YAML_ATTRS = {"rows": 8, "spellcheck": "false", "class": "mono"}
+
+# Labels of the persona temperament codes; the form stores the code itself.
+TEMPERAMENT_LABELS = {
+    "friendly": pgettext_lazy("temperament", "Friendly"),
+    "cautious": pgettext_lazy("temperament", "Cautious"),
+    "impatient": pgettext_lazy("temperament", "Impatient"),
+    "skeptical": pgettext_lazy("temperament", "Skeptical"),
+    "analytical": pgettext_lazy("temperament", "Analytical"),
+}
 
 
 def _dump(value) -> str:
@@ -62,7 +72,7 @@ class CaseForm(forms.Form):
         try:
             record["turns"] = turns_from_text(record.get("turns") or "")
         except BundleError as error:
-            self.add_error("turns", error.errors[0])
+            add_bundle_errors(self, error)
             return None
         return record
 
@@ -102,7 +112,9 @@ class ScenarioForm(forms.Form):
         help_text=_("Shown to the agent before the session."),
     )
     temperament = forms.ChoiceField(
-        label=_("Temperament"), choices=[(t, t) for t in TEMPERAMENTS], initial="cautious"
+        label=_("Temperament"),
+        choices=[(t, TEMPERAMENT_LABELS.get(t, t)) for t in TEMPERAMENTS],
+        initial="cautious",
     )
     opening_line = forms.CharField(label=_("Opening line"), required=False, max_length=500)
     initial_trust = forms.IntegerField(

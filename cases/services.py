@@ -14,6 +14,7 @@ import re
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.services import audit_record, content_version_bump
@@ -61,11 +62,15 @@ def turns_from_text(text: str) -> list[dict]:
             turns[-1]["text"] = f"{turns[-1]['text']}\n{line.strip()}".strip()
         else:
             raise BundleError(
-                [f"turns, line {number}: start the line with 坐席: or 客户: (Agent: or Customer:)"]
+                [
+                    "turns: "
+                    + _("line %(line)s: start the line with 坐席: or 客户: (Agent: or Customer:)")
+                    % {"line": number}
+                ]
             )
     for i, turn in enumerate(turns):
         if not turn["text"]:
-            raise BundleError([f"turns[{i}].text: the turn is empty"])
+            raise BundleError(["turns: " + _("turn %(number)s is empty") % {"number": i + 1}])
     return turns
 
 
@@ -172,7 +177,12 @@ def case_save(
     if case is not None:
         data = {**data, "slug": case.slug}
     elif Case.objects.filter(organisation=organisation, slug=data.get("slug")).exists():
-        raise BundleError([f"case.slug: {data.get('slug')!r} is already used by another case"])
+        raise BundleError(
+            [
+                "case.slug: "
+                + _("“%(value)s” is already used by another case") % {"value": data.get("slug")}
+            ]
+        )
     record = clean_record("cases", data, Context.for_organisation(organisation))
     if "annotations" not in data:
         record.pop("annotations", None)
@@ -196,7 +206,11 @@ def annotation_add(
     turn = case.turns.filter(index=turn_index).first()
     if turn is None:
         last = case.turns.aggregate(last=Max("index"))["last"] or 0
-        raise DomainError(f"{turn_index} is not a turn of this case (0-{last})", field="turn")
+        raise DomainError(
+            _("%(turn)s is not a turn of this case (0-%(last)s)")
+            % {"turn": turn_index, "last": last},
+            field="turn",
+        )
     if kind not in AnnotationKind.values:
         raise DomainError(
             f"{kind!r} is not one of {', '.join(AnnotationKind.values)}", field="kind"

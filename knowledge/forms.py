@@ -18,7 +18,9 @@ CLAUSES_HELP = _(
     "Start each passage with a line “## ref | heading | zh or en”, then its text. "
     "Example: ## 2.3 | 保险责任 | zh"
 )
-_INDEX = re.compile(r"\[\d+\]")
+_INDEX = re.compile(r"\[(\d+)\]")
+# The name of a record in validation messages: "scenario", "case (slug=x)".
+_RECORD = re.compile(r"^(product|rule|article|case|rubric|scenario)( \(.*\))?$")
 
 
 def split_lines(text: str) -> list[str]:
@@ -45,25 +47,53 @@ def add_bundle_errors(
 ) -> None:
     """Put each validation message on the field it names (else at the top of the form).
 
-    ``persona.objections[1].trigger: …`` lands on ``objections``: the deepest part of the path
-    that is a field of the form (or an alias of one) wins.
+    ``scenario (code=x).persona.objections[1].trigger: …`` lands on ``objections`` as
+    "#2 trigger: …": the deepest part of the path that is a field of the form (or an alias of
+    one) wins, the record's name is dropped, and list positions count from 1 as on screen.
     """
     aliases = aliases or {}
     for message in error.errors:
-        head = message.split(": ", 1)[0].split(",", 1)[0]
-        path = head.split(".", 1)[1] if "." in head else ""
-        plain = _INDEX.sub("", path)
-        field = aliases.get(plain)
-        if field is None:
-            for segment in reversed(plain.split(".")):
-                candidate = aliases.get(segment, segment)
-                if candidate in form.fields:
-                    field = candidate
-                    break
-        if field in form.fields:
-            form.add_error(field, message)
-        else:
+        head, separator, text = message.partition(": ")
+        if not separator:
             form.add_error(None, message)
+            continue
+        # "product (code=x).name_zh" and "product.name_zh" → "name_zh"; a bare path ("turns")
+        # has no record name, and a message on the record itself has no path.
+        record, _dot, path = head.partition(".")
+        if _RECORD.match(record) and not path:
+            form.add_error(None, text)
+            continue
+        if not _RECORD.match(record):
+            path = head
+        segments = path.split(".")
+        field, position = None, -1
+        joined = aliases.get(_INDEX.sub("", path))
+        if joined in form.fields:
+            field, position = joined, len(segments) - 1
+        else:
+            for i in range(len(segments) - 1, -1, -1):
+                candidate = aliases.get(_INDEX.sub("", segments[i]), _INDEX.sub("", segments[i]))
+                if candidate in form.fields:
+                    field, position = candidate, i
+                    break
+        if field is None:
+            form.add_error(None, f"{_on_screen(path)}: {text}")
+            continue
+        index = _INDEX.search(segments[position])
+        prefix = " ".join(
+            part
+            for part in (
+                f"#{int(index.group(1)) + 1}" if index else "",
+                _on_screen(".".join(segments[position + 1 :])),
+            )
+            if part
+        )
+        form.add_error(field, f"{prefix}: {text}" if prefix else text)
+
+
+def _on_screen(path: str) -> str:
+    """A record path as shown to people: positions count from 1 ("turns[0]" → "turns #1")."""
+    return _INDEX.sub(lambda m: f" #{int(m.group(1)) + 1}", path)
 
 
 def clauses_from_text(text: str) -> list[dict]:
@@ -80,7 +110,9 @@ def clauses_from_text(text: str) -> list[dict]:
             if not clauses:
                 raise BundleError(
                     [
-                        f"product.clauses, line {number}: start a passage with “## ref | heading | zh”"
+                        "product.clauses: "
+                        + _("line %(line)s: start a passage with “## ref | heading | zh”")
+                        % {"line": number}
                     ]
                 )
             clauses[-1]["text"] = f"{clauses[-1]['text']}\n{line.strip()}".strip()

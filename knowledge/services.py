@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.services import audit_record, content_version_bump
@@ -236,9 +237,13 @@ def rule_save(
     else:
         code = data.get("code")
         if code in RULE_CODES:
-            raise BundleError([f"rule.code: {code!r} is a built-in rule code"])
+            raise BundleError(
+                ["rule.code: " + _("“%(value)s” is a built-in rule code") % {"value": code}]
+            )
         if ComplianceRule.objects.filter(organisation=organisation, code=code).exists():
-            raise BundleError([f"rule.code: {code!r} is already used by another rule"])
+            raise BundleError(
+                ["rule.code: " + _("“%(value)s” is already used by another rule") % {"value": code}]
+            )
     record = clean_record("rules", data, Context.for_organisation(organisation))
     before = selectors.rule_record(rule) if rule is not None else None
     saved, status = rule_write(organisation=organisation, record=record)

@@ -17,6 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from config.errors import DomainError
 from knowledge.models import ArticleKind, ObjectionType, ProductType, Severity
 from knowledge.vocabulary import (
@@ -40,6 +43,17 @@ ANNOTATION_KINDS = ("good", "problem")
 
 KINDS = ("products", "rules", "articles", "cases", "rubrics", "scenarios")
 PRODUCT_LISTS = ("coverage", "exclusions", "selling_points", "target_customers")
+
+# The kinds of code named in "… is not a known …" messages.
+_WHAT = {
+    "product code": gettext_lazy("product code"),
+    "skill": gettext_lazy("skill"),
+    "objection type": gettext_lazy("objection type"),
+    "resolution move": gettext_lazy("resolution move"),
+    "checkpoint": gettext_lazy("checkpoint"),
+    "rule": gettext_lazy("compliance rule"),
+    "case slug": gettext_lazy("case slug"),
+}
 
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _MISSING = object()
@@ -127,22 +141,26 @@ class Checker:
         value = self.get(record, key)
         if value is _MISSING:
             if required:
-                self.error(name, "is required")
+                self.error(name, _("is required"))
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error(name, f"must be text, not {type(value).__name__}")
+            self.error(name, _("must be text, not %(type)s") % {"type": type(value).__name__})
             return ""
         value = str(value).strip()
         if required and not value:
-            self.error(name, "must not be empty")
+            self.error(name, _("must not be empty"))
         if max_length and len(value) > max_length:
-            self.error(name, f"is longer than {max_length} characters")
+            self.error(name, _("is longer than %(max)s characters") % {"max": max_length})
         return value
 
     def code(self, record: dict, key: str, *, path: str = "", max_length: int = 64) -> str:
         value = self.text(record, key, path=path, required=True, max_length=max_length)
         if value and not _CODE_RE.match(value):
-            self.error(f"{path}{key}", f"{value!r} must be lowercase letters, digits, '-' or '_'")
+            self.error(
+                f"{path}{key}",
+                _("“%(value)s” may only contain lowercase letters, digits, “-” and “_”")
+                % {"value": value},
+            )
         return value
 
     def choice(
@@ -158,11 +176,15 @@ class Checker:
         value = self.get(record, key)
         if value is _MISSING:
             if default is None:
-                self.error(f"{path}{key}", "is required")
+                self.error(f"{path}{key}", _("is required"))
                 return ""
             return default
         if value not in choices:
-            self.error(f"{path}{key}", f"{value!r} is not one of {', '.join(choices)}")
+            self.error(
+                f"{path}{key}",
+                _("“%(value)s” is not one of %(choices)s")
+                % {"value": value, "choices": ", ".join(choices)},
+            )
             return default or ""
         return value
 
@@ -179,18 +201,24 @@ class Checker:
         value = self.get(record, key)
         if value is _MISSING:
             if default is None:
-                self.error(f"{path}{key}", "is required")
+                self.error(f"{path}{key}", _("is required"))
                 return 0
             return default
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(f"{path}{key}", f"{value!r} must be a whole number")
+            self.error(f"{path}{key}", _("“%(value)s” must be a whole number") % {"value": value})
             return default or 0
         if minimum is not None and value < minimum:
-            self.error(f"{path}{key}", f"{value} is below {minimum}")
+            self.error(
+                f"{path}{key}",
+                _("%(value)s is below %(minimum)s") % {"value": value, "minimum": minimum},
+            )
         if maximum is not None and value > maximum:
-            self.error(f"{path}{key}", f"{value} is above {maximum}")
+            self.error(
+                f"{path}{key}",
+                _("%(value)s is above %(maximum)s") % {"value": value, "maximum": maximum},
+            )
         return value
 
     def lines(self, record: dict, key: str, *, path: str = "") -> list[str]:
@@ -198,12 +226,12 @@ class Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.error(f"{path}{key}", "must be a list of text lines")
+            self.error(f"{path}{key}", _("must be a list of text lines"))
             return []
         out = []
         for i, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, str | int | float):
-                self.error(f"{path}{key}[{i}]", "must be text")
+                self.error(f"{path}{key}[{i}]", _("must be text"))
                 continue
             text = str(item).strip()
             if text:
@@ -218,12 +246,16 @@ class Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.error(f"{path}{key}", "must be a list of codes")
+            self.error(f"{path}{key}", _("must be a list of codes"))
             return []
         out: list[str] = []
         for i, item in enumerate(value):
             if item not in allowed:
-                self.error(f"{path}{key}[{i}]", f"{item!r} is not a known {what}")
+                self.error(
+                    f"{path}{key}[{i}]",
+                    _("“%(value)s” is not a known %(what)s")
+                    % {"value": item, "what": _WHAT.get(what, what)},
+                )
             elif item not in out:
                 out.append(item)
         return out
@@ -232,22 +264,22 @@ class Checker:
         value = self.get(record, key)
         if value is _MISSING:
             if required:
-                self.error(f"{path}{key}", "is required")
+                self.error(f"{path}{key}", _("is required"))
             return {}
         if not isinstance(value, dict):
-            self.error(f"{path}{key}", "must be a mapping")
+            self.error(f"{path}{key}", _("must be a mapping"))
             return {}
         return value
 
     def records(self, record: dict, key: str, *, path: str = "") -> list[dict]:
         value = self.get(record, key, [])
         if not isinstance(value, list):
-            self.error(f"{path}{key}", "must be a list")
+            self.error(f"{path}{key}", _("must be a list"))
             return []
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, dict):
-                self.error(f"{path}{key}[{i}]", "must be a mapping")
+                self.error(f"{path}{key}[{i}]", _("must be a mapping"))
                 continue
             out.append(item)
         return out
@@ -287,7 +319,7 @@ def clean_product(c: Checker, raw: dict, ctx: Context | None = None) -> dict:
         "summary_en": c.text(raw, "summary_en"),
     }
     if not record["name_zh"] and not record["name_en"]:
-        c.error("name_zh", "a name is required (name_zh or name_en)")
+        c.error("name_zh", _("a name is required (name_zh or name_en)"))
     for base in PRODUCT_LISTS:
         record[f"{base}_zh"] = c.lines(raw, f"{base}_zh")
         record[f"{base}_en"] = c.lines(raw, f"{base}_en")
@@ -301,12 +333,16 @@ def clean_product(c: Checker, raw: dict, ctx: Context | None = None) -> dict:
     for i, example in enumerate(c.records(raw, "premium_examples")):
         path = f"premium_examples[{i}]."
         if not _number(example.get("annual_premium")) or example["annual_premium"] < 0:
-            c.error(f"{path}annual_premium", "must be a number of at least 0")
+            c.error(f"{path}annual_premium", _("must be a number of at least 0"))
         for key in ("age", "sum_assured"):
             if key in example and example[key] is not None and not _number(example[key]):
-                c.error(f"{path}{key}", f"{example[key]!r} must be a number")
+                c.error(f"{path}{key}", _("“%(value)s” must be a number") % {"value": example[key]})
         if example.get("sex") not in (None, "male", "female"):
-            c.error(f"{path}sex", f"{example['sex']!r} is not one of male, female")
+            c.error(
+                f"{path}sex",
+                _("“%(value)s” is not one of %(choices)s")
+                % {"value": example["sex"], "choices": "male, female"},
+            )
         examples.append(dict(example))
     record["premium_examples"] = examples
     if raw.get("clauses") is not None:
@@ -356,7 +392,7 @@ def clean_turns(c: Checker, raw: dict, key: str = "turns") -> list[dict]:
             }
         )
     if not turns:
-        c.error(key, "a case needs at least one turn")
+        c.error(key, _("a case needs at least one turn"))
     return turns
 
 
@@ -368,13 +404,22 @@ def clean_annotation(c: Checker, raw: dict, path: str, n_turns: int, ctx: Contex
         and turn >= n_turns
     ):
         last = max(n_turns - 1, 0)
-        c.error(f"{path}turn", f"{turn} is not a turn of this case (0-{last})")
+        c.error(
+            f"{path}turn",
+            _("%(turn)s is not a turn of this case (0-%(last)s)") % {"turn": turn, "last": last},
+        )
     skill = raw.get("skill") or None
     if skill is not None and skill not in SKILL_CODES:
-        c.error(f"{path}skill", f"{skill!r} is not a known skill")
+        c.error(
+            f"{path}skill",
+            _("“%(value)s” is not a known %(what)s") % {"value": skill, "what": _WHAT["skill"]},
+        )
     rule = raw.get("rule") or None
     if rule is not None and rule not in ctx.rules:
-        c.error(f"{path}rule", f"{rule!r} is not a known compliance rule")
+        c.error(
+            f"{path}rule",
+            _("“%(value)s” is not a known %(what)s") % {"value": rule, "what": _WHAT["rule"]},
+        )
     return {
         "turn": turn,
         "kind": c.choice(raw, "kind", ANNOTATION_KINDS, path=path),
@@ -387,7 +432,11 @@ def clean_annotation(c: Checker, raw: dict, path: str, n_turns: int, ctx: Contex
 def clean_case(c: Checker, raw: dict, ctx: Context) -> dict:
     product = raw.get("product") or None
     if product is not None and product not in ctx.products:
-        c.error("product", f"{product!r} is not a known product code")
+        c.error(
+            "product",
+            _("“%(value)s” is not a known %(what)s")
+            % {"value": product, "what": _WHAT["product code"]},
+        )
     record = {
         "slug": c.code(raw, "slug", max_length=120),
         "language": c.choice(raw, "language", LANGUAGES, default="zh"),
@@ -424,13 +473,16 @@ def clean_criteria(c: Checker, raw: dict, path: str = "") -> list[dict]:
             "checks_en": c.lines(item, "checks_en", path=p),
         }
         if not criterion["title_zh"] and not criterion["title_en"]:
-            c.error(f"{p}title_zh", "a title is required (title_zh or title_en)")
+            c.error(f"{p}title_zh", _("a title is required (title_zh or title_en)"))
         if criterion["code"] in seen:
-            c.error(f"{p}code", f"{criterion['code']!r} appears twice in this rubric")
+            c.error(
+                f"{p}code",
+                _("“%(value)s” appears twice in this rubric") % {"value": criterion["code"]},
+            )
         seen.add(criterion["code"])
         criteria.append(criterion)
     if not items:
-        c.error(f"{path}criteria", "a rubric needs at least one criterion")
+        c.error(f"{path}criteria", _("a rubric needs at least one criterion"))
     else:
         total = sum(
             item.get("weight")
@@ -438,7 +490,7 @@ def clean_criteria(c: Checker, raw: dict, path: str = "") -> list[dict]:
             if isinstance(item.get("weight"), int) and not isinstance(item.get("weight"), bool)
         )
         if total != 100:
-            c.error(f"{path}criteria", f"weights add up to {total}, not 100")
+            c.error(f"{path}criteria", _("weights add up to %(total)s, not 100") % {"total": total})
     return criteria
 
 
@@ -461,7 +513,7 @@ def clean_items(c: Checker, persona: dict, key: str, path: str) -> list[dict]:
             "text": c.text(raw, "text", path=p, required=True),
         }
         if item["code"] in seen:
-            c.error(f"{p}code", f"{item['code']!r} appears twice")
+            c.error(f"{p}code", _("“%(value)s” appears twice") % {"value": item["code"]})
         seen.add(item["code"])
         items.append(item)
     return items
@@ -478,9 +530,9 @@ def clean_trigger(c: Checker, raw: dict, path: str) -> dict:
         return {"topic": c.choice(trigger, "topic", PERSONA_TOPICS, path=f"{p}.")}
     if "on_close" in trigger:
         if trigger["on_close"] is not True:
-            c.error(f"{p}.on_close", "must be true")
+            c.error(f"{p}.on_close", _("must be true"))
         return {"on_close": True}
-    c.error(p, "must be {after_turn: N}, {topic: T} or {on_close: true}")
+    c.error(p, _("must be {after_turn: N}, {topic: T} or {on_close: true}"))
     return {}
 
 
@@ -515,9 +567,9 @@ def clean_persona(c: Checker, raw: dict, path: str = "persona.") -> dict:
             "resolved_line": c.text(item, "resolved_line", path=p),
         }
         if not objection["resolved_by"]:
-            c.error(f"{p}resolved_by", "at least one resolution move is required")
+            c.error(f"{p}resolved_by", _("at least one resolution move is required"))
         if objection["code"] in seen:
-            c.error(f"{p}code", f"{objection['code']!r} appears twice")
+            c.error(f"{p}code", _("“%(value)s” appears twice") % {"value": objection["code"]})
         seen.add(objection["code"])
         objections.append(objection)
     persona["objections"] = objections
@@ -536,7 +588,7 @@ def clean_sop(c: Checker, raw: dict, key: str = "sop") -> list[dict]:
             ),
         }
         if not item["stage_zh"] and not item["stage_en"]:
-            c.error(f"{p}stage_zh", "a stage name is required (stage_zh or stage_en)")
+            c.error(f"{p}stage_zh", _("a stage name is required (stage_zh or stage_en)"))
         stages.append(item)
     return stages
 
@@ -544,10 +596,18 @@ def clean_sop(c: Checker, raw: dict, key: str = "sop") -> list[dict]:
 def clean_scenario(c: Checker, raw: dict, ctx: Context) -> dict:
     product = c.text(raw, "product", required=True)
     if product and product not in ctx.products:
-        c.error("product", f"{product!r} is not a known product code")
+        c.error(
+            "product",
+            _("“%(value)s” is not a known %(what)s")
+            % {"value": product, "what": _WHAT["product code"]},
+        )
     from_case = raw.get("from_case") or None
     if from_case is not None and from_case not in ctx.cases:
-        c.error("from_case", f"{from_case!r} is not a known case slug")
+        c.error(
+            "from_case",
+            _("“%(value)s” is not a known %(what)s")
+            % {"value": from_case, "what": _WHAT["case slug"]},
+        )
     record: dict[str, Any] = {
         "code": c.code(raw, "code", max_length=80),
         "language": c.choice(raw, "language", LANGUAGES, default="zh"),
@@ -563,13 +623,16 @@ def clean_scenario(c: Checker, raw: dict, ctx: Context) -> dict:
     if isinstance(rubric, str):
         rubric = {"code": rubric}
     if not isinstance(rubric, dict):
-        c.error("rubric", "is required: {code, criteria} or the code of a rubric")
+        c.error("rubric", _("is required: {code, criteria} or the code of a rubric"))
         record["rubric"] = {"code": "", "title": "", "criteria": []}
     elif rubric.get("criteria") is None:
         # A reference to a rubric of the bundle's ``rubrics:`` or already in the organisation.
         code = c.code(rubric, "code", path="rubric.")
         if code and code not in ctx.rubrics:
-            c.error("rubric.code", f"{code!r} is not a known rubric and no criteria are given")
+            c.error(
+                "rubric.code",
+                _("“%(value)s” is not a known rubric and no criteria are given") % {"value": code},
+            )
         record["rubric"] = {"code": code}
     else:
         record["rubric"] = {

@@ -38,7 +38,7 @@ def test_turns_from_text_parses_both_languages_and_names_bad_lines():
     )
     assert [t["speaker"] for t in turns] == ["agent", "customer", "agent", "customer"]
     assert turns[1]["text"] == "嗯\n接着说"
-    with pytest.raises(BundleError, match="line 2"):
+    with pytest.raises(BundleError, match="第 2 行"):
         services.turns_from_text("\n没有前缀的一行\n坐席: 你好")
 
 
@@ -68,7 +68,7 @@ def test_case_edit_keeps_annotations_of_unchanged_turns(content, trainer):
 
 def test_annotation_add_validates_and_remove(content, trainer):
     case = Case.objects.get(slug="c-p0")
-    with pytest.raises(DomainError, match="9 is not a turn of this case"):
+    with pytest.raises(DomainError, match="本案例没有第 9 轮"):
         services.annotation_add(case=case, turn_index=9, kind="good", comment="x")
     with pytest.raises(DomainError):
         services.annotation_add(case=case, turn_index=0, kind="good", comment="x", rule="made_up")
@@ -178,7 +178,7 @@ def test_trainer_creates_a_case_and_annotates_with_htmx(org, trainer, login):
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="transcript",
     )
-    assert "7 is not a turn of this case (0-1)" in bad.content.decode()
+    assert "本案例没有第 7 轮（可选 0-1）" in bad.content.decode()
     note = case.annotations.get()
     response = client.post(f"/cases/new-case/annotations/{note.pk}/delete/")
     assert response.status_code == 302 and not case.annotations.exists()
@@ -196,7 +196,7 @@ def test_case_form_reports_the_bad_transcript_line(org, trainer, login):
             "turns": "你好\n坐席: 你好",
         },
     )
-    assert "line 1" in response.context["form"].errors["turns"][0]
+    assert response.context["form"].errors["turns"][0].startswith("第 1 行：")
 
 
 def test_scenario_catalogue_and_brief_hide_the_persona_secrets(seeded, agent, login, api_client):
@@ -281,11 +281,34 @@ def test_trainer_creates_a_scenario_through_the_form(content, trainer, login):
     }
     response = client.post("/cases/scenarios/new/", bad)
     errors = response.context["form"].errors
-    assert "persona.objections[0].trigger" in errors["objections"][0]
-    assert "weights add up to 40, not 100" in errors["criteria"][0]
+    assert errors["objections"][0].startswith("#1 trigger: ")  # positions count from 1
+    assert errors["criteria"][0] == "各项权重合计为 40，应为 100"  # no record path, in Chinese
     broken = client.post("/cases/scenarios/new/", {**data, "code": "broken", "sop": "- [unclosed"})
     assert "1" in broken.context["form"].errors["sop"][0]  # names the line, in either language
     assert not Scenario.objects.filter(code__in=["bad-one", "broken"]).exists()
+
+
+def test_scenario_form_shows_temperament_labels_and_stores_codes(content, trainer, login):
+    import re
+
+    from django.utils import translation
+
+    from cases.forms import ScenarioForm
+    from knowledge.validation import TEMPERAMENTS
+
+    with translation.override("en"):
+        choices = dict(ScenarioForm.base_fields["temperament"].choices)
+        assert list(choices) == list(TEMPERAMENTS)  # the stored values are the codes
+        assert str(choices["friendly"]) == "Friendly" and str(choices["skeptical"]) == "Skeptical"
+    html = login(trainer).get("/cases/scenarios/new/").content.decode()
+    select = html[html.index('name="temperament"') :]
+    options = dict(
+        re.findall(
+            r'<option value="(\w+)"[^>]*>([^<]*)</option>', select[: select.index("</select>")]
+        )
+    )
+    assert set(options) == set(TEMPERAMENTS)
+    assert all(label.strip() != code for code, label in options.items())  # no raw codes shown
 
 
 def test_practise_button_drafts_and_opens_the_editor(seeded, trainer, login):

@@ -7,6 +7,7 @@ import json
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from accounts.models import AuditEvent, Organisation
 from cases.models import Case, CaseAnnotation, Rubric, Scenario
@@ -16,6 +17,13 @@ from knowledge.validation import BundleError
 from tests.knowledge.conftest import seed_paths, sized_bundle
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are checked in English; they follow the active language."""
+    with translation.override("en"):
+        yield
 
 
 def counts(org):
@@ -129,11 +137,11 @@ BAD = [
     ),
     (
         lambda b: b["cases"][0].update(product="nope"),
-        "cases[0] (slug=c-p0).product: 'nope' is not a known product code",
+        "cases[0] (slug=c-p0).product: “nope” is not a known product code",
     ),
     (
         lambda b: b["products"][0].update(type="pet"),
-        "products[0] (code=p0).type: 'pet' is not one of",
+        "products[0] (code=p0).type: “pet” is not one of",
     ),
     (
         lambda b: b["products"][0].update(waiting_period_days="ninety"),
@@ -141,7 +149,7 @@ BAD = [
     ),
     (
         lambda b: b["articles"][0].update(skills=["juggling"]),
-        "articles[0] (slug=a-p0).skills[0]: 'juggling' is not a known skill",
+        "articles[0] (slug=a-p0).skills[0]: “juggling” is not a known skill",
     ),
     (lambda b: b["articles"][0].pop("title"), "articles[0] (slug=a-p0).title: is required"),
     (
@@ -150,7 +158,7 @@ BAD = [
     ),
     (
         lambda b: b["cases"][0]["annotations"][0].update(rule="made_up"),
-        "annotations[0].rule: 'made_up' is not a known compliance rule",
+        "annotations[0].rule: “made_up” is not a known compliance rule",
     ),
     (
         lambda b: b["cases"][0]["turns"][1].update(speaker="robot"),
@@ -176,7 +184,7 @@ BAD = [
                 }
             ]
         ),
-        "persona.objections[0].resolved_by[0]: 'magic' is not a known resolution move",
+        "persona.objections[0].resolved_by[0]: “magic” is not a known resolution move",
     ),
     (
         lambda b: b["scenarios"][0]["sop"][0].update(checkpoints=["smiled"]),
@@ -264,7 +272,7 @@ def test_standalone_rubrics_and_references(org):
     assert [r["code"] for r in exported["rubrics"]] == ["spare"]
     bad = sized_bundle(1)
     bad["scenarios"][0]["rubric"] = "unknown-rubric"
-    with pytest.raises(BundleError, match=r"rubric\.code: 'unknown-rubric' is not a known rubric"):
+    with pytest.raises(BundleError, match=r"rubric\.code: “unknown-rubric” is not a known rubric"):
         bundle_import(organisation=Organisation.objects.create(slug="o3", name="o3"), data=bad)
 
 

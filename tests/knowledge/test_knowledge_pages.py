@@ -76,6 +76,61 @@ def test_search_is_scoped_to_the_organisation(seeded, outsider, api_client):
     assert api_client.get("/api/v1/knowledge/search/", {"q": "等待期"}).json() == {"results": []}
 
 
+def test_a_too_long_search_says_so(seeded, agent, login):
+    client = login(agent)
+    query = "等待期" * 100  # 300 characters, over the form's limit
+    for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "search-results"}):
+        response = client.get("/knowledge/", {"q": query}, **headers)
+        html = response.content.decode()
+        assert 'data-testid="search-error"' in html
+        assert "200" in html[html.index('data-testid="search-error"') :]
+        assert 'data-testid="search-results"' not in html
+        assert response.context["results"] == []
+        # not the idle hint, as if nothing had been typed
+        assert response.context["q"] == query
+    full = client.get("/knowledge/", {"q": query}).content.decode()
+    assert f'value="{query}"' in full  # the text stays in the box to be shortened
+
+
+def test_search_count_says_when_the_list_is_cut(seeded, agent, login):
+    client = login(agent)
+    broad = client.get("/knowledge/", {"q": "保险"})
+    assert len(broad.context["results"]) == 12 and broad.context["results_capped"] is True
+    html = broad.content.decode()
+    count = html[html.index('data-testid="search-count"') :]
+    assert "12" in count[: count.index("</p>")]
+
+    narrow = client.get("/knowledge/", {"q": "冷静期", "kind": "talk_track"})
+    assert 0 < len(narrow.context["results"]) < 12
+    assert narrow.context["results_capped"] is False
+
+
+def test_markup_in_a_search_is_escaped_and_finds_nothing(seeded, agent, login, api_client):
+    client = login(agent)
+    query = "<script>alert(1)</script>"
+    response = client.get("/knowledge/", {"q": query})
+    html = response.content.decode()
+    assert response.context["results"] == []
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    api_client.force_authenticate(agent)
+    assert api_client.get("/api/v1/knowledge/search/", {"q": query}).json() == {"results": []}
+
+
+def test_search_needs_a_term_the_index_knows_beyond_numbers(seeded):
+    from knowledge.search.service import get_index, has_meaningful_terms, search_knowledge
+
+    index, _ = get_index(seeded)
+    assert not has_meaningful_terms(index, "<script>alert(1)</script>")
+    assert not has_meaningful_terms(index, "xyzzy 1")
+    assert has_meaningful_terms(index, "等待期")
+    assert has_meaningful_terms(index, "cooling-off 15")
+    assert has_meaningful_terms(index, "90")  # numbers only are searched as asked
+    assert has_meaningful_terms(index, "die")  # known through a clause-wording synonym
+    assert search_knowledge(organisation=seeded, query="alert 1") == []
+    assert search_knowledge(organisation=seeded, query="90")
+
+
 def _grow(org, n):
     bundle_import(organisation=org, data=sized_bundle(n, prefix=f"g{n}-"))
     clear_cache()
@@ -282,7 +337,7 @@ def test_product_form_errors_name_the_field(org, trainer, login):
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "clauses" in errors and "line 1" in errors["clauses"][0]
+    assert "clauses" in errors and errors["clauses"][0].startswith("第 1 行：")
     assert not Product.objects.filter(code="x").exists()
 
 
@@ -339,7 +394,7 @@ def test_trainer_creates_an_article_and_a_rule(org, trainer, login):
         "/knowledge/rules/new/",
         {"code": "false_urgency", "severity": "general", "title_zh": "x", "title_en": "x"},
     )
-    assert response.status_code == 200 and "built-in" in response.content.decode()
+    assert response.status_code == 200 and "是内置规则的代码" in response.content.decode()
 
 
 def test_rule_save_refuses_builtin_rules(org, trainer):
