@@ -27,7 +27,7 @@ setup: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python scripts/compilemessages.py
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false HTTPS=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 
 demo: setup
@@ -36,7 +36,8 @@ demo: setup
 	@echo "  Demo users: agent1 … agent6, trainer1, manager1, admin — password: $(DEMO_PASSWORD)"
 	@echo "  Press Ctrl-C to stop the web server, the worker and beat."
 	@echo ""
-	PEILIAN_PORT=$(PORT) $(BIN)/honcho --procfile Procfile --app-root . start
+	DEBUG=$${DEBUG:-false} HTTPS=$${HTTPS:-false} PEILIAN_PORT=$(PORT) \
+		$(BIN)/honcho --procfile Procfile --app-root . start
 
 browser-deps:
 	@bash scripts/browser-deps.sh

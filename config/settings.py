@@ -195,7 +195,11 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+# Served over HTTPS (production): secure cookies, HSTS and the redirect to HTTPS. On whenever
+# DEBUG is off, unless HTTPS=false: `make demo` runs with DEBUG off (no debug pages) on plain
+# HTTP at 127.0.0.1.
+HTTPS = env_bool("HTTPS", not DEBUG)
+if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True

@@ -21,6 +21,9 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "llm": settings.LLM_PROVIDER,
     "secret_len": len(settings.SECRET_KEY),
+    "https": settings.HTTPS,
+    "secure_cookie": settings.SESSION_COOKIE_SECURE,
+    "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
 }))
 """
 
@@ -29,6 +32,7 @@ KEYS = (
     "DATABASE_NAME",
     "CELERY_BROKER_URL",
     "DEBUG",
+    "HTTPS",
     "SECRET_KEY",
     "LLM_BASE_URL",
     "OPENAI_BASE_URL",
@@ -74,6 +78,19 @@ def test_environment_switches_to_postgres_and_redis(tmp_path):
     assert result["broker"] == "redis://127.0.0.1:6379/3"
     assert result["polling"] is None
     assert result["llm"] == "openai"
+
+
+def test_demo_mode_hides_debug_pages_on_plain_http(tmp_path):
+    # `make demo` runs with DEBUG=false HTTPS=false: no debug pages, and cookies that still
+    # work on http://127.0.0.1.
+    result = probe(tmp_path, DEBUG="false", HTTPS="false")
+    assert result["debug"] is False and result["https"] is False
+    assert result["secure_cookie"] is False and result["ssl_redirect"] is False
+    production = probe(tmp_path, DEBUG="false")
+    assert production["https"] is True and production["secure_cookie"] is True
+    assert production["ssl_redirect"] is True
+    makefile = (ROOT / "Makefile").read_text()
+    assert "DEBUG=$${DEBUG:-false} HTTPS=$${HTTPS:-false}" in makefile
 
 
 def test_production_mode_passes_deploy_checks(tmp_path):
