@@ -3,6 +3,7 @@ and a Playwright browser on Debian's chromium."""
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,7 +138,7 @@ def _worker_env() -> dict:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real ``celery worker`` subprocess on the configured broker and the test database."""
     from config.celery import app
 
@@ -191,6 +192,36 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+_TASK_RECEIVED = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] received")
+_TASK_FINISHED = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] (?:succeeded|failed|raised|retry)")
+
+
+def worker_settle(log_path: Path, *, timeout: float = 20.0, quiet: float = 0.6) -> bool:
+    """Wait until the worker has finished every task it received and its log has been quiet
+    for ``quiet`` seconds: follow-up tasks (coaching updates after a scorecard) must not write
+    while the test's database is being flushed. False if it is still busy after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    last_size, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        text = log_path.read_text(errors="replace")
+        if len(text) != last_size:
+            last_size, quiet_since = len(text), time.monotonic()
+        pending = set(_TASK_RECEIVED.findall(text)) - set(_TASK_FINISHED.findall(text))
+        if not pending and time.monotonic() - quiet_since >= quiet:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def celery_worker_process(_celery_worker_session):
+    """The suite's shared worker, for one test. Set up after the test's database (pytest-django's
+    autouse fixtures come first), so it is torn down before the flush: it waits until the worker
+    has settled, and the tasks a test set off do not race the flush of the next one."""
+    yield _celery_worker_session
+    worker_settle(_celery_worker_session.log_path)
 
 
 def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1):
