@@ -56,6 +56,19 @@ CALL_NO_CONCERN = [
 ]
 
 
+def scored_call(organisation, trainer, turns, *, title, **kwargs):
+    """Import a Chinese call transcript and score it in-process."""
+    conversation = call_import(
+        organisation=organisation,
+        actor=trainer,
+        title=title,
+        language="zh",
+        turns=turns,
+        **kwargs,
+    )
+    return scorecard_score(scorecard_id=conversation.scorecards.get().pk, notify=False)
+
+
 def cited_turns(criterion) -> set[int]:
     return {e["turn"] for e in criterion.evidence}
 
@@ -131,14 +144,7 @@ def test_a_raised_and_resolved_objection_is_scored_from_the_resolving_message(se
 
 @pytest.mark.django_db
 def test_imported_call_objection_answers_exclude_the_breach(seeded_org, trainer):
-    conversation = call_import(
-        organisation=seeded_org,
-        actor=trainer,
-        title="分红险回访",
-        language="zh",
-        turns=CALL_WITH_CONCERNS,
-    )
-    scorecard = scorecard_score(scorecard_id=conversation.scorecards.get().pk, notify=False)
+    scorecard = scored_call(seeded_org, trainer, CALL_WITH_CONCERNS, title="分红险回访")
     turn = breach_turn(scorecard)
     assert CALL_WITH_CONCERNS[turn]["text"] == CALL_BREACH
 
@@ -156,14 +162,7 @@ def test_imported_call_objection_answers_exclude_the_breach(seeded_org, trainer)
 
 @pytest.mark.django_db
 def test_imported_call_without_a_concern_leaves_objection_handling_out(seeded_org, trainer):
-    conversation = call_import(
-        organisation=seeded_org,
-        actor=trainer,
-        title="no concern",
-        language="zh",
-        turns=CALL_NO_CONCERN,
-    )
-    scorecard = scorecard_score(scorecard_id=conversation.scorecards.get().pk, notify=False)
+    scorecard = scored_call(seeded_org, trainer, CALL_NO_CONCERN, title="no concern")
     objection = scorecard.criteria.get(skill="objection")
     assert objection.applicable is False and objection.score == 0
     counted = [c for c in scorecard.criteria.all() if c.applicable]
@@ -183,15 +182,9 @@ def test_imported_call_without_a_concern_leaves_objection_handling_out(seeded_or
 
 @pytest.mark.django_db
 def test_not_applicable_criteria_stay_out_of_the_skill_profile(seeded_org, trainer, agent):
-    conversation = call_import(
-        organisation=seeded_org,
-        actor=trainer,
-        title="no concern",
-        language="zh",
-        turns=CALL_NO_CONCERN,
-        agent_username=agent.username,
+    scorecard = scored_call(
+        seeded_org, trainer, CALL_NO_CONCERN, title="no concern", agent_username=agent.username
     )
-    scorecard = scorecard_score(scorecard_id=conversation.scorecards.get().pk, notify=False)
     assert scorecard.status in (ScorecardStatus.SCORED, ScorecardStatus.NEEDS_REVIEW)
     [record] = load_histories(organisation_id=seeded_org.pk, agent_ids=[agent.pk])[agent.pk]
     assert "objection" not in record.skills  # a 0 that did not apply is no weakness
@@ -200,14 +193,7 @@ def test_not_applicable_criteria_stay_out_of_the_skill_profile(seeded_org, train
 
 @pytest.mark.django_db
 def test_reviewer_scoring_a_not_applicable_criterion_makes_it_count(seeded_org, trainer):
-    conversation = call_import(
-        organisation=seeded_org,
-        actor=trainer,
-        title="no concern",
-        language="zh",
-        turns=CALL_NO_CONCERN,
-    )
-    scorecard = scorecard_score(scorecard_id=conversation.scorecards.get().pk, notify=False)
+    scorecard = scored_call(seeded_org, trainer, CALL_NO_CONCERN, title="no concern")
     objection = scorecard.criteria.get(skill="objection")
     before = scorecard.overall
 
@@ -392,14 +378,7 @@ def test_english_rationales_agree_in_number():
 
 @pytest.mark.django_db
 def test_stored_criterion_applicable_defaults_true(seeded_org, trainer):
-    conversation = call_import(
-        organisation=seeded_org,
-        actor=trainer,
-        title="defaults",
-        language="zh",
-        turns=CALL_WITH_CONCERNS,
-    )
-    scorecard = scorecard_score(scorecard_id=conversation.scorecards.get().pk, notify=False)
+    scorecard = scored_call(seeded_org, trainer, CALL_WITH_CONCERNS, title="defaults")
     assert CriterionScore.objects.filter(scorecard=scorecard, applicable=True).count() == len(
         CALL_QA_CRITERIA
     )
