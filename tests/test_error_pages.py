@@ -41,4 +41,24 @@ def test_server_error_page_renders_without_a_request_context(rf, settings):
     response = server_error(rf.get("/anywhere/"))
     assert response.status_code == 500
     html = response.content.decode()
-    assert 'data-testid="error-page"' in html and "peilian.css" in html
+    assert 'data-testid="error-page"' in html and "/static/css/peilian.css" in html
+
+
+def test_server_error_page_survives_a_missing_static_manifest(rf, settings, tmp_path):
+    # With DEBUG off the static files are hashed through a manifest; a deployment that forgot
+    # collectstatic must still get the error page rather than a second error.
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from config.views import server_error
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path
+    staticfiles_storage._wrapped = None  # pick up the storage of this test
+    try:
+        response = server_error(rf.get("/anywhere/"))
+    finally:
+        staticfiles_storage._wrapped = None
+    assert response.status_code == 500 and 'data-testid="error-page"' in response.content.decode()
