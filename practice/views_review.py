@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import TRAINERS, role_required
-from accounts.selectors import org_or_builtin
+from accounts.selectors import AUDIT_ACTION_LABELS, org_or_builtin
 from config.errors import DomainError
 from knowledge.models import ComplianceRule
 from practice import review, selectors
@@ -39,13 +39,16 @@ def _review_context(request, scorecard, error: str = "", error_item: str = "") -
         item.review_error = error if error_item == f"c{item.pk}" else ""
     for item in context.get("all_findings", []):
         item.review_error = error if error_item == f"f{item.pk}" else ""
+    audit = list(review.review_audit_trail(scorecard=scorecard)[:100])
+    for event in audit:
+        event.action_label = AUDIT_ACTION_LABELS.get(event.action, event.action)
     return {
         **context,
         "conversation": conversation,
         "scorecard": scorecard,
         "agent_turns": [t for t in turns if t.speaker == "agent"],
         "rules": org_or_builtin(ComplianceRule.objects.filter(is_active=True), request.user),
-        "audit": list(review.review_audit_trail(scorecard=scorecard)[:100]),
+        "audit": audit,
         "error": error,
         "error_item": error_item,
     }

@@ -109,5 +109,5 @@ def test_trainer_uploads_a_call_and_reviews_it_from_the_queue(
     )
     assert scorecard.reviewed_by == trainer
     assert scorecard.criteria.get(code="opening").review_status == ItemStatus.ADJUSTED
-    assert "review.complete" in page.locator("[data-testid=audit-trail]").inner_text()
+    assert "完成复核" in page.locator("[data-testid=audit-trail]").inner_text()
     page.screenshot(path=artifacts / "review-completed.png", full_page=True)

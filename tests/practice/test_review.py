@@ -288,7 +288,8 @@ def test_review_pages_and_actions_by_role(
     response = client.post(f"/practice/review/{scorecard.pk}/complete/")
     assert response.status_code == 302 and response["Location"] == "/practice/review/"
     trail = client.get(f"/practice/review/{scorecard.pk}/").content.decode()
-    assert "review.criterion_adjust" in trail and "review.complete" in trail
+    assert "Criterion score adjusted" in trail and "Review completed" in trail  # labels
+    assert 'title="review.criterion_adjust"' in trail and 'title="review.complete"' in trail
 
 
 # --- agreement ------------------------------------------------------------------------------
