@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -55,9 +55,10 @@ def kind_label(kind: str) -> str:
 # --- Names --------------------------------------------------------------------------------
 def vocabulary_names(organisation_id: int | None) -> dict[str, dict[str, str]]:
     """Display names of skills, checkpoints and rules in the active language (three queries)."""
+    # Built-in rules first (NULLs sort last on PostgreSQL), so the organisation's own wins.
     rules = ComplianceRule.objects.filter(
         Q(organisation_id=organisation_id) | Q(organisation__isnull=True)
-    ).order_by("organisation_id")
+    ).order_by(F("organisation_id").asc(nulls_first=True), "id")
     return {
         "skill": {s.code: s.name for s in Skill.objects.all()},
         "checkpoint": {c.code: c.name for c in Checkpoint.objects.all()},

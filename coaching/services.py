@@ -1300,6 +1300,10 @@ def assignment_create(
     return assignment
 
 
+def _not_past_due(now: datetime) -> Q:
+    return Q(due_at__isnull=True) | Q(due_at__gte=now)
+
+
 def _open_assignment(
     *,
     course: Course | None,
@@ -1316,7 +1320,7 @@ def _open_assignment(
         if course
         else Assignment.objects.filter(drill=drill)
     )
-    current = same.filter(Q(due_at__isnull=True) | Q(due_at__gte=now)).order_by("due_at", "pk")
+    current = same.filter(_not_past_due(now)).order_by("due_at", "pk")
     if agent is not None:
         open_ids = set(
             AssignmentProgress.objects.filter(
@@ -1374,7 +1378,7 @@ def team_assignments_extend(*, agent: User) -> int:
         return 0
     assignments = (
         Assignment.objects.filter(organisation_id=agent.organisation_id, team_id=agent.team_id)
-        .filter(Q(due_at__isnull=True) | Q(due_at__gte=timezone.now()))
+        .filter(_not_past_due(timezone.now()))
         .prefetch_related("course__items")
     )
     rows = [

@@ -23,7 +23,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     IntegerField,
     Min,
     OuterRef,
@@ -53,6 +52,7 @@ from practice.models import (
     ScorecardStatus,
 )
 from practice.scoring.policy import overall_score
+from practice.selectors import rule_titles
 
 KAPPA_MIN_ITEMS = 10
 CRITERION_PASS_RATIO = 0.6
@@ -478,15 +478,9 @@ def agreement_report(*, organisation_id: int) -> dict[str, list[AgreementRow]]:
     reviewed = Scorecard.objects.filter(
         organisation_id=organisation_id, status=ScorecardStatus.REVIEWED
     ).prefetch_related("findings", "criteria")
-    # Built-in rules first, so an organisation's own rule of the same code names the row.
-    rule_titles = {
-        rule.code: str(rule.title)
-        for rule in ComplianceRule.objects.filter(
-            Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
-        ).order_by(F("organisation_id").asc(nulls_first=True), "id")
-    }
+    titles = rule_titles(organisation_id)
     criterion_titles = _criterion_titles(organisation_id)
-    rules = {code: AgreementRow(code, title=rule_titles[code]) for code in sorted(rule_titles)}
+    rules = {code: AgreementRow(code, title=titles[code]) for code in sorted(titles)}
     criteria: dict[str, AgreementRow] = {}
     for scorecard in reviewed:
         findings = list(scorecard.findings.all())

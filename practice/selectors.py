@@ -56,18 +56,20 @@ def practice_sessions(user: User) -> QuerySet[Conversation]:
     )
 
 
-def rule_titles(organisation_id: int, codes: set[str]) -> dict[str, str]:
-    """The titles (in the active language) of the given rule codes: built-in and the org's own
-    (the org's own wins when both exist)."""
+def rule_titles(organisation_id: int, codes: set[str] | None = None) -> dict[str, str]:
+    """The titles (in the active language) of the given rule codes, or of every rule the
+    organisation sees: built-in and its own (its own wins when both exist)."""
     from django.db.models import F, Q
 
     from knowledge.models import ComplianceRule
 
-    if not codes:
+    if codes is not None and not codes:
         return {}
     rules = ComplianceRule.objects.filter(
-        Q(organisation_id=organisation_id) | Q(organisation__isnull=True), code__in=codes
+        Q(organisation_id=organisation_id) | Q(organisation__isnull=True)
     ).order_by(F("organisation_id").asc(nulls_first=True), "id")
+    if codes is not None:
+        rules = rules.filter(code__in=codes)
     return {rule.code: str(rule.title) for rule in rules}
 
 

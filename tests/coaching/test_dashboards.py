@@ -216,3 +216,24 @@ def test_a_trend_that_rounds_to_zero_has_no_arrow(seeded_org, manager, login, ag
     assert body.count('data-trend="flat"') == 2
     assert '<span class="score-pass" data-trend="up">▲ +2.3</span>' in body
     assert '<span class="score-fail" data-trend="down">▼ -3.0</span>' in body
+
+
+def test_an_organisations_own_rule_names_its_code_over_the_built_in_one(org):
+    """Built-in rules sort first whatever the database does with NULLs (PostgreSQL puts them
+    last), so the organisation's own title wins in every name lookup."""
+    from django.utils import translation
+
+    from coaching.selectors import vocabulary_names
+    from knowledge.models import ComplianceRule
+    from practice.selectors import rule_titles
+
+    built_in = ComplianceRule.objects.get(organisation__isnull=True, code="guaranteed_return")
+    own = ComplianceRule.objects.get(pk=built_in.pk)
+    own.pk, own.organisation, own.title_zh = None, org, "本公司：不得承诺收益"
+    own.save()
+    with translation.override("zh-hans"):
+        assert vocabulary_names(org.pk)["rule"]["guaranteed_return"] == "本公司：不得承诺收益"
+        assert rule_titles(org.pk)["guaranteed_return"] == "本公司：不得承诺收益"
+        assert rule_titles(org.pk, {"guaranteed_return"}) == {
+            "guaranteed_return": "本公司：不得承诺收益"
+        }
