@@ -210,6 +210,31 @@ class SearchIndex:
             postings[term] = [(i, idf * tf / (tf + norms[i])) for i, tf in plist]
         return postings
 
+    def knows_terms_of(self, query: str) -> bool:
+        """Whether a query names something the index knows, beyond bare numbers.
+
+        A query such as ``<script>alert(1)</script>`` analyses to "script", "alert" and "1";
+        the words occur nowhere, so only the "1" would match, and every clause numbered 1 would
+        come back as if it answered. Such a query should find nothing. A query of numbers only
+        is searched as asked. Ranking does not use this.
+        """
+        terms = analyse(query, query=True)
+        synonyms = analyse(" ".join(expand_query(query)), query=True)
+        words = [w for w in terms.words + synonyms.words if not w.replace(".", "").isdigit()]
+        if not terms.unigrams and not words:
+            return bool(terms.words)  # numbers only (or nothing at all)
+        candidates = {
+            "unigrams": terms.unigrams + synonyms.unigrams,
+            "bigrams": terms.bigrams + synonyms.bigrams,
+            "words": words,
+        }
+        return any(
+            term in self._postings[field]
+            for field, _part, kind in _FIELDS
+            if field in self._postings
+            for term in candidates[kind]
+        )
+
     def __len__(self) -> int:
         return len(self.documents)
 

@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass
 
 from knowledge.search.engine import Document, SearchIndex
-from knowledge.search.text import analyse, expand_query
 
 PASSAGE = "passage"
 ARTICLE = "article"
@@ -159,39 +158,6 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def has_meaningful_terms(index: SearchIndex, query: str) -> bool:
-    """Whether a query names something the index knows, beyond bare numbers.
-
-    A query such as ``<script>alert(1)</script>`` analyses to "script", "alert" and "1"; the
-    words occur nowhere, so only the "1" would match, and every clause numbered 1 would come back
-    as if it answered. Such a query finds nothing. A query of numbers only is searched as asked.
-    This is a guard before the search; the ranking itself is untouched.
-    """
-    terms = analyse(query, query=True)
-    synonyms = analyse(" ".join(expand_query(query)), query=True)
-    words = [w for w in terms.words + synonyms.words if not w.replace(".", "").isdigit()]
-    if not terms.unigrams and not words:
-        return bool(terms.words)  # numbers only (or nothing at all)
-    # The engine's postings are read, not changed: a term is known when some field indexes it.
-    postings = index._postings
-    fields_of = {
-        "unigrams": ("body_unigram",),
-        "bigrams": ("body_bigram", "title_bigram", "context_bigram"),
-        "words": ("body_word", "title_word"),
-    }
-    candidates = {
-        "unigrams": terms.unigrams + synonyms.unigrams,
-        "bigrams": terms.bigrams + synonyms.bigrams,
-        "words": words,
-    }
-    return any(
-        term in postings.get(field, ())
-        for kind, found in candidates.items()
-        for term in found
-        for field in fields_of[kind]
-    )
-
-
 def search_knowledge(
     *,
     organisation,
@@ -213,7 +179,7 @@ def search_knowledge(
         if kinds is None:
             return []
     index, entries = get_index(organisation)
-    if not has_meaningful_terms(index, query):
+    if not index.knows_terms_of(query):
         return []
     results: list[SearchResult] = []
     for hit in index.search(query, product=product, kinds=kinds, limit=limit):
