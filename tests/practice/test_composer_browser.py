@@ -3,6 +3,7 @@ paste was cut off at it (the textarea's maxlength cuts silently), in Chinese and
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.conftest import browser_login
 
@@ -33,7 +34,8 @@ def test_counter_near_limit_and_cut_paste_in_both_languages(
     browser_login(page, live_server, agent.username)
     open_session(page, live_server, scenario_zh)
     counter = page.locator("[data-char-counter=message]")
-    assert counter.locator("[data-count]").inner_text() == f"0 / {limit}"
+    # the script is deferred: wait until it has counted (it then listens for input and paste)
+    expect(counter.locator("[data-count]")).to_have_text(f"0 / {limit}")
     assert counter.locator("[data-static]").is_hidden()  # the no-script text gives way
 
     page.fill("#message", "字" * (limit - 50))
@@ -59,6 +61,7 @@ def test_counter_near_limit_and_cut_paste_in_both_languages(
     )
     page.reload()
     page.wait_for_selector("#message")
+    expect(counter.locator("[data-count]")).to_have_text(f"0 / {limit}")
     page.evaluate(PASTE, ["word " * 2_000, limit])
     cut.wait_for(state="visible")
     assert f"longer than {limit} characters and was cut off" in cut.inner_text()
